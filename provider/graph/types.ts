@@ -299,6 +299,11 @@ export interface GraphApi {
   updateApplication(applicationObjectId: string, patch: { displayName?: string }): Promise<void>;
   deleteApplication(applicationObjectId: string): Promise<void>;
   getServicePrincipal(servicePrincipalId: string): Promise<ServicePrincipal>;
+  /**
+   * `GET /servicePrincipals(appId='{appId}')` (alternate key). Optional: GalleryApp uses it to adopt
+   * an application whose instantiate response was lost; without it, it deletes and re-instantiates.
+   */
+  getServicePrincipalByAppId?(appId: string): Promise<ServicePrincipal>;
   updateServicePrincipal(servicePrincipalId: string, patch: { displayName?: string }): Promise<void>;
   deleteServicePrincipal(servicePrincipalId: string): Promise<void>;
   /** `DELETE /directory/deletedItems/{id}`: purge a soft-deleted object. */
