@@ -1,0 +1,792 @@
+/**
+ * Runs a Pulumi program without the Pulumi CLI: the program is evaluated by the real SDK under
+ * `pulumi.runtime.setMocks`, and every resource registration is forwarded to the real
+ * dynamic-provider host through {@link EngineHarness}, as the engine would do it:
+ *
+ * - preview: Check + Diff only; creates, updates, replaces and deletes are planned, not made;
+ *   outputs of resources to be created are unknown.
+ * - up: Check → Create, or Diff → Update / replace (create-before-delete, or delete-before-replace
+ *   when the diff or the resource option asks); outputs flow between resources; component
+ *   resources pass through; at the end, resources no longer declared are deleted in reverse
+ *   dependency order (only when the program and every step succeeded, like `pulumi up`).
+ * - refresh: Read for every resource; state updated, gone resources dropped.
+ * - destroy: Delete every resource in reverse dependency order.
+ *
+ * State is kept between runs in a {@link StateFile} (secrets encrypted under the passphrase).
+ * Not covered (the real engine does it): parallelism limits, protect, ignoreChanges, aliases,
+ * import, retainOnDelete, deletedWith, replacing dependents of a delete-before-replace.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import type * as resproto from "@pulumi/pulumi/proto/resource_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { EngineHarness, HostCallError, type ResourceRef, type StackConfigMap } from "./engineHarness";
+import { passphraseFromEnvironment } from "./passphraseCrypter";
+import { deepEqual, displayValue, stripSecretsMap, type PropertyMap } from "./propertyValues";
+import { readProject, readStackConfig, stackConfigPath, type ConfigInput } from "./stackConfig";
+import { StateFile, type ResourceState, type StackState } from "./stateFile";
+
+// Internal SDK modules: the runtime state that setMocks resets, and the RPC queue to drain.
+const sdkSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+const sdkState = require("@pulumi/pulumi/runtime/state") as {
+  getStore(): { settings: { monitor: unknown } };
+};
+const sdkStack = require("@pulumi/pulumi/runtime/stack") as {
+  runInPulumiStack(init: () => Promise<unknown>): Promise<unknown>;
+};
+
+/** A program: returns (or resolves to) the stack outputs, or nothing. */
+export type PulumiProgram = () => unknown;
+
+/** What a run did (or, in a preview, would do) to one resource. */
+export type StepOp = "create" | "update" | "replace" | "delete" | "same";
+
+/** One resource's step in a {@link RunResult}. */
+export interface ResourceStep {
+  urn: string;
+  type: string;
+  name: string;
+  /** False for component resources and the stack. */
+  custom: boolean;
+  parent?: string;
+  op: StepOp;
+  /** Provider id after the step (`""` when unknown in a preview or deleted). */
+  id: string;
+  /** Properties that forced a replacement. */
+  replaces?: string[];
+  /** Replacement order: true = delete-before-replace. */
+  deleteBeforeReplace?: boolean;
+  /** Set when the step failed. */
+  error?: string;
+}
+
+/** Counts of steps by operation (custom and component resources alike, as Pulumi counts them). */
+export type StepCounts = Record<StepOp, number>;
+
+/** Result of a preview, up, refresh or destroy. */
+export interface RunResult {
+  kind: "preview" | "up" | "refresh" | "destroy";
+  project: string;
+  stack: string;
+  /** True when the program and every step succeeded. */
+  ok: boolean;
+  steps: ResourceStep[];
+  counts: StepCounts;
+  /** Stack outputs for display: secrets as `"[secret]"`, preview unknowns as `"[unknown]"`. */
+  outputs: Record<string, unknown>;
+  errors: { urn?: string; message: string }[];
+  /** Everything the dynamic-provider host printed (stdout + stderr). */
+  hostOutput: string;
+  /** Wall time of the run, in milliseconds. */
+  durationMs: number;
+}
+
+/** Options of {@link LocalStack}. */
+export interface LocalStackOptions {
+  /** Stack name; selects `Pulumi.<stack>.yaml`. */
+  stack: string;
+  /**
+   * The program: a function, or a module path (a `.ts` path is loaded through ts-node in
+   * transpile-only mode when available). Default: the project's `main` from `Pulumi.yaml`.
+   */
+  program?: PulumiProgram | string;
+  /** Project directory (holds Pulumi.yaml; the host's cwd). Default: `process.cwd()`. */
+  projectDir?: string;
+  /** Project name. Default: `name` from Pulumi.yaml, else `"project"`. */
+  projectName?: string;
+  /** Stack config file. Default `<projectDir>/Pulumi.<stack>.yaml` (a missing file is empty config). */
+  stackConfigFile?: string;
+  /** Config merged over the stack file's: plain values, or `{ secure: plaintext }` for secrets. */
+  config?: Record<string, ConfigInput>;
+  /** State file. Default `<projectDir>/.pulumi-local/<project>/<stack>.json`. */
+  stateFile?: string;
+  /** Passphrase for secure config and the state file. Default `PULUMI_CONFIG_PASSPHRASE[_FILE]`. */
+  passphrase?: string;
+  /** Deadline of each call to the host, in milliseconds. Default 120 000. */
+  callTimeoutMs?: number;
+  /** Extra environment variables for the host process. */
+  hostEnv?: Record<string, string | undefined>;
+}
+
+interface RegistrationInfo {
+  ref: ResourceRef;
+  custom: boolean;
+  parent?: string;
+  dependencies: string[];
+  inputs: PropertyMap;
+  additionalSecretOutputs: string[];
+  deleteBeforeReplace: boolean;
+}
+
+/** Serializes every run in this process: the SDK's runtime state is global. */
+let runQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * A stack run locally through the real dynamic-provider host. Each operation starts a fresh host
+ * (as `pulumi` does per command), so configuration changes take effect on the next operation.
+ * Operations of all `LocalStack`s in a process run one at a time.
+ */
+export class LocalStack {
+  readonly projectDir: string;
+  readonly projectName: string;
+  readonly stackName: string;
+  readonly stateFilePath: string;
+  private readonly programSpec?: PulumiProgram | string;
+  private readonly projectMain?: string;
+
+  constructor(private readonly options: LocalStackOptions) {
+    if (!options.stack || !/^[A-Za-z0-9_.-]+$/.test(options.stack)) {
+      throw new Error(`stack: "${options.stack}" is not a valid stack name (letters, digits, "_", "-", ".")`);
+    }
+    this.projectDir = path.resolve(options.projectDir ?? process.cwd());
+    let projectName = options.projectName;
+    try {
+      const project = readProject(this.projectDir);
+      projectName ??= project.name;
+      this.projectMain = project.main;
+    } catch {
+      // No Pulumi.yaml: fine when the program and project name are given.
+    }
+    this.projectName = projectName ?? "project";
+    this.stackName = options.stack;
+    this.programSpec = options.program;
+    this.stateFilePath = path.resolve(
+      options.stateFile ??
+        path.join(this.projectDir, ".pulumi-local", this.projectName, `${this.stackName}.json`),
+    );
+  }
+
+  /** Evaluates the program and plans the steps (Check + Diff only); writes nothing. */
+  preview(): Promise<RunResult> {
+    return this.serialized("preview");
+  }
+
+  /** Evaluates the program and applies the steps; saves the state. */
+  up(): Promise<RunResult> {
+    return this.serialized("up");
+  }
+
+  /** Reads every resource back from its provider; saves the state. */
+  refresh(): Promise<RunResult> {
+    return this.serialized("refresh");
+  }
+
+  /** Deletes every resource; saves the (empty) state. */
+  destroy(): Promise<RunResult> {
+    return this.serialized("destroy");
+  }
+
+  /** The recorded state (secret values decrypted, still wrapped as secrets). */
+  async state(): Promise<StackState> {
+    return (await this.openState()).load();
+  }
+
+  private serialized(kind: RunResult["kind"]): Promise<RunResult> {
+    const run = runQueue.then(() => this.run(kind));
+    runQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private passphrase(): string {
+    return (
+      this.options.passphrase ?? passphraseFromEnvironment(`to encrypt secrets in ${this.stateFilePath}`)
+    );
+  }
+
+  private async loadConfig(): Promise<{ config: StackConfigMap; encryptionSalt?: string }> {
+    const file = this.options.stackConfigFile ?? stackConfigPath(this.projectDir, this.stackName);
+    const fromFile = await readStackConfig(file, this.projectName, { passphrase: this.options.passphrase });
+    const config: StackConfigMap = {};
+    try {
+      Object.assign(config, readProject(this.projectDir).configDefaults);
+    } catch {
+      // No Pulumi.yaml: no project defaults.
+    }
+    Object.assign(config, fromFile.config);
+    for (const [k, v] of Object.entries(this.options.config ?? {})) {
+      const key = k.includes(":") ? k : `${this.projectName}:${k}`;
+      config[key] =
+        typeof v === "object" ? { value: v.secure, secret: true } : { value: String(v), secret: false };
+    }
+    return { config, ...(fromFile.encryptionSalt ? { encryptionSalt: fromFile.encryptionSalt } : {}) };
+  }
+
+  private async openState(encryptionSalt?: string): Promise<StateFile> {
+    return new StateFile(this.stateFilePath, this.passphrase(), encryptionSalt);
+  }
+
+  private async run(kind: RunResult["kind"]): Promise<RunResult> {
+    const started = Date.now();
+    const { config, encryptionSalt } = await this.loadConfig();
+    const stateFile = await this.openState(encryptionSalt);
+    const old = await stateFile.load();
+    const harness = await EngineHarness.start({
+      projectDir: this.projectDir,
+      projectName: this.projectName,
+      stackName: this.stackName,
+      config,
+      callTimeoutMs: this.options.callTimeoutMs,
+      env: this.options.hostEnv,
+    });
+    const ctx = new RunContext(kind, harness, old, stateFile);
+    try {
+      if (kind === "preview" || kind === "up") {
+        await ctx.evaluate(this.program(), this.projectName, this.stackName, config);
+      } else if (kind === "refresh") {
+        await ctx.refreshAll();
+      } else {
+        await ctx.destroyAll();
+      }
+    } finally {
+      await harness.stop();
+    }
+    return ctx.result(this.projectName, this.stackName, harness.output(), Date.now() - started);
+  }
+
+  private program(): PulumiProgram {
+    const spec = this.programSpec ?? this.projectMain;
+    if (spec === undefined)
+      throw new Error(`program: none given and no Pulumi.yaml "main" in ${this.projectDir}`);
+    return typeof spec === "function" ? spec : moduleProgram(path.resolve(this.projectDir, spec));
+  }
+}
+
+/** The mutable state of one run. */
+class RunContext {
+  readonly steps: ResourceStep[] = [];
+  readonly errors: { urn?: string; message: string }[] = [];
+  /** New state, in completion order (a valid dependency order). */
+  private readonly next: ResourceState[] = [];
+  private readonly registered = new Set<string>();
+  /** Old copies of resources replaced create-before-delete, deleted at the end. */
+  private readonly replacedOld: ResourceState[] = [];
+  private stackOutputs: PropertyMap = {};
+  private saveChain: Promise<void> = Promise.resolve();
+  private readonly oldByUrn: Map<string, ResourceState>;
+
+  constructor(
+    readonly kind: RunResult["kind"],
+    private readonly harness: EngineHarness,
+    private readonly old: StackState,
+    private readonly stateFile: StateFile,
+  ) {
+    this.oldByUrn = new Map(old.resources.filter((r) => !r.pendingDelete).map((r) => [r.urn, r]));
+  }
+
+  private get preview(): boolean {
+    return this.kind === "preview";
+  }
+
+  /** Runs the program under mocks; each registration goes through {@link register}. */
+  async evaluate(
+    program: PulumiProgram,
+    project: string,
+    stack: string,
+    config: StackConfigMap,
+  ): Promise<void> {
+    const plain: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [k, e] of Object.entries(config)) {
+      plain[k] = e.value;
+      if (e.secret) secretKeys.push(k);
+    }
+    const mocks: pulumi.runtime.Mocks = {
+      newResource: () => {
+        throw new Error("unreachable: registrations go through the harness monitor");
+      },
+      call: (args) => {
+        throw new Error(`invoke ${args.token}: functions are not supported by the local engine harness`);
+      },
+    };
+    await pulumi.runtime.setMocks(mocks, project, stack, this.preview);
+    sdkState.getStore().settings.monitor = new HarnessMonitor(mocks, this);
+    pulumi.runtime.setAllConfig(plain, secretKeys);
+    try {
+      await sdkStack.runInPulumiStack(async () => program());
+    } catch (e) {
+      this.errors.push({ message: `program failed: ${errorMessage(e)}` });
+    }
+    try {
+      await sdkSettings.waitForRPCs();
+    } catch (e) {
+      this.errors.push({ message: errorMessage(e) });
+    }
+    if (this.errors.length === 0) {
+      await this.deleteUndeclared();
+    } else {
+      // Like `pulumi up`, a failed update deletes nothing else and keeps what it did not touch.
+      for (const r of this.old.resources)
+        if (r.pendingDelete || !this.registered.has(r.urn)) this.next.push(r);
+      for (const r of this.replacedOld) this.next.push({ ...r, pendingDelete: true });
+    }
+    await this.save();
+  }
+
+  /** Handles one registration from the SDK; returns the id and wire-form outputs to answer with. */
+  async register(info: RegistrationInfo): Promise<{ id: string; outputs: PropertyMap }> {
+    const urn = info.ref.urn;
+    this.registered.add(urn);
+    const old = this.oldByUrn.get(urn);
+    if (!info.custom) {
+      this.addStep(info, old ? "same" : "create", "");
+      this.record({ ...toState(info, "", old?.outputs ?? {}) });
+      return { id: "", outputs: {} };
+    }
+    if (!info.ref.type.startsWith("pulumi-nodejs:dynamic") && !("__provider" in info.inputs)) {
+      throw new Error(
+        `${urn}: only dynamic resources (pulumi.dynamic.Resource) run under the local engine harness`,
+      );
+    }
+    try {
+      return await this.registerCustom(info, old);
+    } catch (e) {
+      const message = errorMessage(e);
+      this.errors.push({ urn, message });
+      this.steps.push(step(info, old ? "update" : "create", old?.id ?? "", { error: message }));
+      if (e instanceof HostCallError && e.initFailed) {
+        // Created but failed to initialize: keep it in state, as the engine does.
+        this.record(toState(info, e.initFailed.id, e.initFailed.outputs));
+      } else if (old) {
+        this.record(old);
+      }
+      throw e;
+    }
+  }
+
+  private async registerCustom(info: RegistrationInfo, old: ResourceState | undefined) {
+    const { ref } = info;
+    const checked = await this.harness.check(ref, old?.inputs ?? {}, info.inputs);
+    if (checked.failures.length > 0) {
+      const reasons = checked.failures
+        .map((f) => (f.property ? `${f.property}: ${f.reason}` : f.reason))
+        .join("; ");
+      throw new Error(`${ref.urn}: check failed: ${reasons}`);
+    }
+    const inputs = checked.inputs;
+    const aso = info.additionalSecretOutputs;
+    if (!old) {
+      if (this.preview) {
+        this.addStep(info, "create", "");
+        return { id: "", outputs: inputs };
+      }
+      const created = await this.harness.create(ref, inputs, aso);
+      this.addStep(info, "create", created.id);
+      this.record(toState(info, created.id, created.outputs, inputs));
+      return { id: created.id, outputs: created.outputs };
+    }
+    const diff = await this.harness.diff(ref, old.id, old.outputs, inputs, old.inputs);
+    let changes = diff.changes;
+    if (changes === "unknown") {
+      // The provider has no diff(): the engine compares the inputs itself.
+      changes = deepEqual(stripSecretsMap(old.inputs), stripSecretsMap(inputs)) ? "none" : "some";
+    }
+    if (diff.replaces.length === 0) {
+      if (changes === "none") {
+        this.addStep(info, "same", old.id);
+        this.record(toState(info, old.id, old.outputs, inputs));
+        return { id: old.id, outputs: old.outputs };
+      }
+      if (this.preview) {
+        this.addStep(info, "update", old.id);
+        return { id: old.id, outputs: inputs };
+      }
+      const updated = await this.harness.update(ref, old.id, old.outputs, inputs, old.inputs, aso);
+      this.addStep(info, "update", old.id);
+      this.record(toState(info, old.id, updated.outputs, inputs));
+      return { id: old.id, outputs: updated.outputs };
+    }
+    const deleteBeforeReplace =
+      diff.deleteBeforeReplace || info.deleteBeforeReplace || !!old.deleteBeforeReplace;
+    const extra = { replaces: diff.replaces, deleteBeforeReplace };
+    if (this.preview) {
+      this.addStep(info, "replace", "", extra);
+      return { id: "", outputs: inputs };
+    }
+    if (deleteBeforeReplace) {
+      await this.harness.delete(ref, old.id, old.outputs, old.inputs);
+      // Gone now: if the create below fails, the state must not claim the old object.
+      this.oldByUrn.delete(ref.urn);
+    }
+    const created = await this.harness.create(ref, inputs, aso);
+    if (!deleteBeforeReplace) this.replacedOld.push(old);
+    this.addStep(info, "replace", created.id, extra);
+    this.record(toState(info, created.id, created.outputs, inputs));
+    return { id: created.id, outputs: created.outputs };
+  }
+
+  /** Records a component's outputs (`registerOutputs`); the stack's become the stack outputs. */
+  registerOutputs(urn: string, outputs: PropertyMap): void {
+    if (urn.split("::")[2] === "pulumi:pulumi:Stack") this.stackOutputs = outputs;
+    const r = this.next.find((s) => s.urn === urn);
+    if (r) r.outputs = outputs;
+    if (!this.preview) void this.save();
+  }
+
+  /** End of `up`: delete replaced copies and undeclared resources, dependents first. */
+  private async deleteUndeclared(): Promise<void> {
+    const undeclared = this.old.resources.filter((r) => !r.pendingDelete && !this.registered.has(r.urn));
+    const pending = this.old.resources.filter((r) => r.pendingDelete);
+    const doomed = [...undeclared, ...this.replacedOld, ...pending];
+    for (const r of deletionOrder(doomed)) {
+      const isReplaced = this.replacedOld.includes(r) || !!r.pendingDelete;
+      if (!isReplaced) this.steps.push(stateStep(r, "delete"));
+      if (this.preview || !r.custom) continue;
+      try {
+        await this.harness.delete(refOf(r), r.id, r.outputs, r.inputs);
+      } catch (e) {
+        this.errors.push({ urn: r.urn, message: errorMessage(e) });
+        if (!isReplaced) this.steps[this.steps.length - 1].error = errorMessage(e);
+        // Still exists: keep it in state so a later run can retry.
+        this.next.push(isReplaced ? { ...r, pendingDelete: true } : r);
+      }
+    }
+  }
+
+  /** `refresh`: Read every custom resource; drop the gone ones. */
+  async refreshAll(): Promise<void> {
+    for (const r of this.old.resources) {
+      if (!r.custom) {
+        this.next.push(r);
+        this.steps.push(stateStep(r, "same"));
+        continue;
+      }
+      try {
+        const read = await this.harness.read(refOf(r), r.id, r.outputs, r.inputs, r.additionalSecretOutputs);
+        if (!read.id) {
+          this.steps.push(stateStep(r, "delete"));
+          continue;
+        }
+        const changed = !deepEqual(stripSecretsMap(read.outputs), stripSecretsMap(r.outputs));
+        this.steps.push({ ...stateStep(r, changed ? "update" : "same"), id: read.id });
+        this.next.push({ ...r, id: read.id, outputs: read.outputs, inputs: read.inputs ?? r.inputs });
+      } catch (e) {
+        this.errors.push({ urn: r.urn, message: errorMessage(e) });
+        this.next.push(r);
+      }
+    }
+    this.stackOutputs = this.old.outputs;
+    await this.save();
+  }
+
+  /** `destroy`: delete every resource, dependents first. */
+  async destroyAll(): Promise<void> {
+    const kept: ResourceState[] = [];
+    for (const r of deletionOrder(this.old.resources)) {
+      this.steps.push(stateStep(r, "delete"));
+      if (!r.custom) continue;
+      try {
+        await this.harness.delete(refOf(r), r.id, r.outputs, r.inputs);
+      } catch (e) {
+        this.errors.push({ urn: r.urn, message: errorMessage(e) });
+        this.steps[this.steps.length - 1].error = errorMessage(e);
+        kept.push(r);
+      }
+    }
+    this.next.push(...kept.reverse());
+    this.stackOutputs = {};
+    await this.save();
+  }
+
+  private addStep(info: RegistrationInfo, op: StepOp, id: string, extra: Partial<ResourceStep> = {}): void {
+    this.steps.push(step(info, op, id, extra));
+  }
+
+  private record(r: ResourceState): void {
+    const i = this.next.findIndex((s) => s.urn === r.urn && !s.pendingDelete);
+    if (i >= 0) this.next.splice(i, 1);
+    this.next.push(r);
+    if (!this.preview) void this.save();
+  }
+
+  /** Saves after every step (like the engine's checkpoints), one write at a time. */
+  private save(): Promise<void> {
+    if (this.preview) return Promise.resolve();
+    this.saveChain = this.saveChain
+      .catch(() => undefined)
+      .then(() => this.stateFile.save({ resources: [...this.next], outputs: this.stackOutputs }));
+    return this.saveChain;
+  }
+
+  result(project: string, stack: string, hostOutput: string, durationMs: number): RunResult {
+    const counts: StepCounts = { create: 0, update: 0, replace: 0, delete: 0, same: 0 };
+    for (const s of this.steps) if (!s.error) counts[s.op]++;
+    const outputs: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(this.stackOutputs)) outputs[k] = displayValue(v);
+    return {
+      kind: this.kind,
+      project,
+      stack,
+      ok: this.errors.length === 0,
+      steps: this.steps,
+      counts,
+      outputs,
+      errors: this.errors,
+      hostOutput,
+      durationMs,
+    };
+  }
+}
+
+/** The SDK's mock monitor, with registrations answered by the harness instead of mocks. */
+class HarnessMonitor extends MockMonitor {
+  constructor(
+    mocks: pulumi.runtime.Mocks,
+    private readonly ctx: RunContext,
+  ) {
+    super(mocks);
+  }
+
+  override async readResource(
+    req: resproto.ReadResourceRequest,
+    callback: (err: unknown, res?: unknown) => void,
+  ) {
+    callback(
+      new Error(
+        `${req.getType()} ${req.getName()}: reading existing resources (.get) is not supported by the local engine harness`,
+      ),
+    );
+  }
+
+  override async registerResource(
+    req: resproto.RegisterResourceRequest,
+    callback: (err: unknown, res?: unknown) => void,
+  ) {
+    try {
+      const urn = newUrn(req.getParent(), req.getType(), req.getName());
+      const dependencies = new Set<string>(req.getDependenciesList());
+      for (const [, deps] of req.getPropertydependenciesMap().entries()) {
+        for (const d of deps.getUrnsList()) dependencies.add(d);
+      }
+      const info: RegistrationInfo = {
+        ref: { urn, type: req.getType(), name: req.getName() },
+        custom: req.getCustom(),
+        parent: req.getParent() || undefined,
+        dependencies: [...dependencies],
+        inputs: (req.getObject()?.toJavaScript() ?? {}) as PropertyMap,
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        deleteBeforeReplace: req.getDeletebeforereplace(),
+      };
+      const { id, outputs } = await this.ctx.register(info);
+      this.resources.set(urn, { urn, id: id || null, state: outputs });
+      const resproto =
+        require("@pulumi/pulumi/proto/resource_pb") as typeof import("@pulumi/pulumi/proto/resource_pb");
+      const response = new resproto.RegisterResourceResponse();
+      response.setUrn(urn);
+      response.setId(id);
+      response.setObject(Struct.fromJavaScript(outputs as Record<string, never>));
+      callback(null, response);
+    } catch (err) {
+      callback(err, undefined);
+    }
+  }
+
+  override registerResourceOutputs(
+    req: resproto.RegisterResourceOutputsRequest,
+    callback: (err: unknown, res?: unknown) => void,
+  ) {
+    this.ctx.registerOutputs(req.getUrn(), (req.getOutputs()?.toJavaScript() ?? {}) as PropertyMap);
+    super.registerResourceOutputs(req, callback);
+  }
+}
+
+/** The URN the engine gives a resource: the parent's type chain prefixes the type. */
+function newUrn(parent: string, type: string, name: string): string {
+  let qualified = type;
+  if (parent) qualified = `${parent.split("::")[2].split("$").pop()}$${type}`;
+  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+}
+
+function step(
+  info: RegistrationInfo,
+  op: StepOp,
+  id: string,
+  extra: Partial<ResourceStep> = {},
+): ResourceStep {
+  return {
+    urn: info.ref.urn,
+    type: info.ref.type,
+    name: info.ref.name,
+    custom: info.custom,
+    ...(info.parent ? { parent: info.parent } : {}),
+    op,
+    id,
+    ...extra,
+  };
+}
+
+function stateStep(r: ResourceState, op: StepOp): ResourceStep {
+  return {
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    custom: r.custom,
+    ...(r.parent ? { parent: r.parent } : {}),
+    op,
+    id: r.id,
+  };
+}
+
+function toState(
+  info: RegistrationInfo,
+  id: string,
+  outputs: PropertyMap,
+  inputs: PropertyMap = info.inputs,
+): ResourceState {
+  return {
+    urn: info.ref.urn,
+    type: info.ref.type,
+    name: info.ref.name,
+    custom: info.custom,
+    id,
+    ...(info.parent ? { parent: info.parent } : {}),
+    dependencies: info.dependencies,
+    inputs,
+    outputs,
+    additionalSecretOutputs: info.additionalSecretOutputs,
+    ...(info.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+  };
+}
+
+function refOf(r: ResourceState): ResourceRef {
+  return { urn: r.urn, type: r.type, name: r.name };
+}
+
+/**
+ * Orders resources so that each comes before everything it depends on (its dependencies and its
+ * parent): dependents are deleted first. Ties keep reverse creation order.
+ */
+export function deletionOrder(resources: readonly ResourceState[]): ResourceState[] {
+  const remaining = [...resources].reverse();
+  const ordered: ResourceState[] = [];
+  while (remaining.length > 0) {
+    // A resource can go once no other remaining resource depends on it (or is its child).
+    const i = remaining.findIndex(
+      (r) =>
+        !remaining.some(
+          (o) => o !== r && o.urn !== r.urn && (o.dependencies.includes(r.urn) || o.parent === r.urn),
+        ),
+    );
+    // A cycle cannot come from the SDK; fall back to reverse creation order rather than loop.
+    const [next] = remaining.splice(i >= 0 ? i : 0, 1);
+    ordered.push(next);
+  }
+  return ordered;
+}
+
+/** A program loaded from a module: `export`s are the stack outputs; a default-exported function is called. */
+export function moduleProgram(file: string): PulumiProgram {
+  return async () => {
+    const dir = path.extname(file) ? path.dirname(file) : file;
+    ensureTypeScript(file, dir);
+    const resolved = require.resolve(file);
+    // Re-evaluate the program (and its own local modules) on every run.
+    for (const k of Object.keys(require.cache)) {
+      if (
+        k.startsWith(path.dirname(resolved) + path.sep) &&
+        !k.includes(`${path.sep}node_modules${path.sep}`)
+      ) {
+        delete require.cache[k];
+      }
+    }
+    const mod = require(resolved) as unknown;
+    const main = typeof mod === "function" ? mod : (mod as { default?: unknown })?.default;
+    if (typeof main === "function") return await (main as () => unknown)();
+    const outputs: Record<string, unknown> = { ...(mod as Record<string, unknown>) };
+    delete outputs.__esModule;
+    return outputs;
+  };
+}
+
+function ensureTypeScript(file: string, dir: string): void {
+  if (require.extensions[".ts"]) return;
+  const fs = require("fs") as typeof import("fs");
+  const isTs = /\.tsx?$/.test(file) || (!path.extname(file) && fs.existsSync(path.join(dir, "index.ts")));
+  if (!isTs) return;
+  try {
+    const tsNode = require("ts-node") as { register(opts: object): unknown };
+    tsNode.register({ transpileOnly: true, projectSearchDir: dir });
+  } catch (e) {
+    throw new Error(`program ${file} is TypeScript but ts-node could not be loaded: ${errorMessage(e)}`);
+  }
+}
+
+function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+/** Formats a result's steps as a plan/summary, as `pulumi preview` / `pulumi up` print them. */
+export function formatRunResult(result: RunResult): string {
+  const lines: string[] = [];
+  const verb = { preview: "Previewing update", up: "Updating", refresh: "Refreshing", destroy: "Destroying" }[
+    result.kind
+  ];
+  lines.push(`${verb} (${result.stack}):`);
+  const symbol: Record<StepOp, string> = {
+    create: "+ ",
+    update: "~ ",
+    replace: "+-",
+    delete: "- ",
+    same: "  ",
+  };
+  const depth = (s: ResourceStep): number => {
+    let d = 0;
+    let p = s.parent;
+    while (p) {
+      d++;
+      p = result.steps.find((x) => x.urn === p)?.parent;
+    }
+    return d;
+  };
+  const typeWidth = Math.max(4, ...result.steps.map((s) => s.type.length + depth(s) * 3));
+  const nameWidth = Math.max(4, ...result.steps.map((s) => s.name.length));
+  lines.push(
+    `    ${"Type".padEnd(typeWidth)}  ${"Name".padEnd(nameWidth)}  ${result.kind === "preview" ? "Plan" : "Status"}`,
+  );
+  for (const s of result.steps) {
+    const d = depth(s);
+    const type = (d > 0 ? "   ".repeat(d - 1) + "└─ " : "") + s.type;
+    const status = s.error ? `**${s.op} failed**` : s.op === "same" ? "" : s.op;
+    const why = s.replaces?.length
+      ? ` [diff: ${s.replaces.join(",")}${s.deleteBeforeReplace ? "; delete-before-replace" : ""}]`
+      : "";
+    lines.push(
+      ` ${symbol[s.op]} ${type.padEnd(typeWidth)}  ${s.name.padEnd(nameWidth)}  ${status}${why}`.trimEnd(),
+    );
+  }
+  if (result.errors.length > 0) {
+    lines.push("", "Diagnostics:");
+    for (const e of result.errors) lines.push(`  error: ${e.message}`);
+  }
+  if (Object.keys(result.outputs).length > 0) {
+    lines.push("", "Outputs:");
+    for (const [k, v] of Object.entries(result.outputs)) {
+      const shown =
+        typeof v === "string"
+          ? v === "[unknown]"
+            ? "output<string>"
+            : JSON.stringify(v)
+          : JSON.stringify(v);
+      lines.push(`    ${k}: ${shown}`);
+    }
+  }
+  const planned = result.kind === "preview";
+  const words: Record<StepOp, string> = planned
+    ? {
+        create: "to create",
+        update: "to update",
+        replace: "to replace",
+        delete: "to delete",
+        same: "unchanged",
+      }
+    : { create: "created", update: "updated", replace: "replaced", delete: "deleted", same: "unchanged" };
+  lines.push("", "Resources:");
+  for (const op of ["create", "update", "replace", "delete", "same"] as StepOp[]) {
+    if (result.counts[op] > 0)
+      lines.push(`    ${op === "same" ? "" : symbol[op].trim() + " "}${result.counts[op]} ${words[op]}`);
+  }
+  if (result.steps.length === 0) lines.push("    no resources");
+  lines.push("", `Duration: ${(result.durationMs / 1000).toFixed(1)}s`);
+  return lines.join("\n");
+}
