@@ -1,0 +1,41 @@
+/**
+ * pulumi-graph-provisioning: Microsoft Entra app provisioning (gallery app, synchronization job,
+ * secrets, start) as Pulumi resources. This file is the public surface only.
+ */
+
+// Resources (type tokens `pulumi-nodejs:dynamic/graphProvisioning:<Name>`) and their inputs.
+export { GalleryApp, type GalleryAppArgs } from "./resources/galleryApp";
+export { ProvisioningJob, type ProvisioningJobArgs } from "./resources/provisioningJob";
+export { ProvisioningSecrets, type ProvisioningSecretsArgs } from "./resources/provisioningSecrets";
+export { JobStart, type JobStartArgs } from "./resources/jobStart";
+export type { WaitFor } from "./resources/jobStartProvider";
+export type { QuarantineOutput } from "./resources/jobSummary";
+
+// The whole flow in one component (type token `graphProvisioning:index:AppProvisioning`).
+export { AppProvisioning, type AppProvisioningArgs } from "./resources/appProvisioning";
+
+// Connection (design.md §4) and errors.
+export type { ConnectionArgs } from "./resources/connectionArgs";
+export type { ConnectionInput } from "./graph/connection";
+export { GraphError, isGraphError } from "./graph/graphError";
+
+// Graph types consumers meet in outputs and monitoring results.
+export {
+  JSON_VALUED_SECRET_NAMES,
+  RESTART_SCOPE_FLAGS,
+  SYNCHRONIZATION_SECRET_NAMES,
+  type ApplicationTemplate,
+  type ProvisioningLogQuery,
+  type ProvisioningObjectSummary,
+  type QuarantineReason,
+  type RestartScopeFlag,
+  type SynchronizationJob,
+  type SynchronizationQuarantine,
+  type SynchronizationScheduleState,
+  type SynchronizationSecretName,
+  type SynchronizationStatus,
+  type SynchronizationStatusCode,
+  type SynchronizationTaskExecution,
+} from "./graph/types";
+
+// ---- Monitoring (step 5): the MONITORING engineer appends its exports below this line. ----

@@ -1,0 +1,28 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ConnectionInput } from "../graph/connection";
+
+/**
+ * Plain connection settings as a provider receives them: the client's `ConnectionInput` (design.md
+ * §4). A missing field falls back to the stack config namespace `graphProvisioning`, then the environment.
+ */
+export type ConnectionSettings = ConnectionInput;
+
+/** The `connection` input of every resource: {@link ConnectionSettings} with Pulumi inputs. */
+export type ConnectionArgs = {
+  [K in keyof ConnectionSettings]?: pulumi.Input<ConnectionSettings[K]>;
+};
+
+/**
+ * Wraps a `connection` input so that it is a secret whenever it holds a `clientSecret`, and left
+ * as it is otherwise. Returns undefined when no connection was given.
+ */
+export function secretWhenCredentialed(
+  connection: pulumi.Input<ConnectionArgs> | undefined,
+): pulumi.Output<ConnectionSettings> | undefined {
+  if (connection === undefined) return undefined;
+  return pulumi.output(connection).apply((value) => {
+    const c = value as ConnectionSettings;
+    // A nested Output returned from apply is lifted, secretness included.
+    return c.clientSecret !== undefined ? pulumi.secret(c) : pulumi.output(c);
+  });
+}

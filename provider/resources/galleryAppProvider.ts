@@ -1,0 +1,331 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { Application, ApplicationServicePrincipal, GraphApi } from "../graph/types";
+import type { ConnectionSettings } from "./connectionArgs";
+import { failure, isNotFound, mayHaveBeenApplied, messageOf } from "./graphFailures";
+import { changedProperties, nullForUndefined } from "./propertyDiff";
+import type { ProviderDeps } from "./providerDeps";
+import { ReplicationTimeoutError, retryWhileReplicating } from "./replication";
+import {
+  bool,
+  checkInputs,
+  connection,
+  connectionFields,
+  exactlyOneOf,
+  guid,
+  type InputSpec,
+  text,
+} from "./validation";
+
+/** Plain inputs of GalleryApp as the provider receives them (after check). */
+export interface GalleryAppInputs {
+  displayName: string;
+  templateId?: string | null;
+  templateDisplayName?: string | null;
+  permanentDelete?: boolean;
+  connection?: ConnectionSettings | null;
+}
+
+/** Outputs of GalleryApp (every input, with `templateId` resolved). Resource id = application object id. */
+export interface GalleryAppOutputs {
+  applicationObjectId: string;
+  appId: string;
+  servicePrincipalId: string;
+  templateId: string;
+  templateDisplayName: string | null;
+  displayName: string;
+  permanentDelete: boolean;
+  connection: ConnectionSettings | null;
+}
+
+/** Input table of GalleryApp (design.md §3). */
+export const GALLERY_APP_SPEC: InputSpec = {
+  fields: [
+    { name: "displayName", required: true, rule: text(1, 256), expects: "a string of 1 to 256 characters" },
+    { name: "templateId", rule: guid, expects: "an application template GUID" },
+    {
+      name: "templateDisplayName",
+      rule: text(1, 256),
+      expects: "an application template's exact displayName",
+    },
+    { name: "permanentDelete", default: false, rule: bool, expects: "true or false" },
+    { name: "connection", rule: connection, expects: "a connection object" },
+  ],
+  cross: [exactlyOneOf(["templateId", "templateDisplayName"]), connectionFields],
+};
+
+/** How far back, in ms, an application's createdDateTime may read and still count as ours (clock skew). */
+const CLOCK_SKEW_MS = 60_000;
+
+/** Builds the GalleryApp provider over `deps`. */
+export function createGalleryAppProvider(deps: ProviderDeps): pulumi.dynamic.ResourceProvider {
+  return {
+    async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
+      return checkInputs(GALLERY_APP_SPEC, news);
+    },
+
+    async diff(_id: string, olds: GalleryAppOutputs, news: GalleryAppInputs) {
+      const replaces: string[] = [];
+      // templateId in the outputs is the resolved id: compare it only when the input names one, and
+      // a templateDisplayName only against the one it was resolved from (no Graph call in diff).
+      if (news.templateId !== undefined && news.templateId !== null) {
+        replaces.push(...changedProperties(olds, news, ["templateId"]));
+      } else {
+        replaces.push(...changedProperties(olds, news, ["templateDisplayName"]));
+      }
+      const updates = changedProperties(olds, news, [
+        "displayName",
+        "permanentDelete",
+        "connection",
+        "templateDisplayName",
+        "templateId",
+      ]).filter((p) => p !== "templateId" || (news.templateId !== undefined && news.templateId !== null));
+      return { changes: replaces.length > 0 || updates.length > 0, replaces };
+    },
+
+    async create(inputs: GalleryAppInputs) {
+      const client = deps.clientFor(inputs.connection);
+      const templateId =
+        inputs.templateId ?? (await resolveTemplateByName(client, inputs.templateDisplayName ?? ""));
+      const made = await instantiateOnce(client, inputs.connection, templateId, inputs.displayName);
+      const app = made.application;
+      const sp = made.servicePrincipal;
+      try {
+        await retryWhileReplicating(
+          deps,
+          inputs.connection,
+          `Service principal ${sp.id} of application ${app.id}`,
+          () => client.getServicePrincipal(sp.id),
+        );
+      } catch (error) {
+        throw await rollBack(client, inputs.connection, app.id, error);
+      }
+      const outs: GalleryAppOutputs = {
+        applicationObjectId: app.id,
+        appId: app.appId,
+        servicePrincipalId: sp.id,
+        templateId,
+        templateDisplayName: inputs.templateDisplayName ?? null,
+        displayName: inputs.displayName,
+        permanentDelete: inputs.permanentDelete ?? false,
+        connection: inputs.connection ?? null,
+      };
+      return { id: app.id, outs };
+    },
+
+    async read(id: string, props?: GalleryAppOutputs) {
+      const client = deps.clientFor(props?.connection);
+      let app: Application;
+      try {
+        app = await client.getApplication(id);
+      } catch (error) {
+        if (isNotFound(error)) return { id: "", props: {} };
+        throw failure(`Reading application ${id}`, error);
+      }
+      const outs: GalleryAppOutputs = {
+        applicationObjectId: app.id,
+        appId: app.appId,
+        servicePrincipalId: props?.servicePrincipalId ?? "",
+        templateId: app.applicationTemplateId ?? props?.templateId ?? "",
+        templateDisplayName: props?.templateDisplayName ?? null,
+        displayName: app.displayName ?? "",
+        permanentDelete: props?.permanentDelete ?? false,
+        connection: props?.connection ?? null,
+      };
+      return { id, props: outs };
+    },
+
+    async update(id: string, olds: GalleryAppOutputs, news: GalleryAppInputs) {
+      const client = deps.clientFor(news.connection);
+      if (news.displayName !== olds.displayName) {
+        // The SP copies some app properties only eventually, so both are renamed explicitly.
+        try {
+          await client.updateApplication(id, { displayName: news.displayName });
+          await client.updateServicePrincipal(olds.servicePrincipalId, { displayName: news.displayName });
+        } catch (error) {
+          throw failure(`Renaming application ${id} to "${news.displayName}"`, error);
+        }
+      }
+      const outs: GalleryAppOutputs = {
+        ...olds,
+        templateId: news.templateId ?? olds.templateId,
+        templateDisplayName: news.templateDisplayName ?? null,
+        displayName: news.displayName,
+        permanentDelete: news.permanentDelete ?? false,
+        connection: news.connection ?? null,
+      };
+      return { outs: nullForUndefined({ ...outs }) };
+    },
+
+    async delete(id: string, props: GalleryAppOutputs) {
+      const client = deps.clientFor(props.connection);
+      let existed = true;
+      try {
+        await client.deleteApplication(id);
+      } catch (error) {
+        if (!isNotFound(error)) throw failure(`Deleting application ${id}`, error);
+        existed = false;
+      }
+      if (!props.permanentDelete) return;
+      const purge = (): Promise<void> => client.permanentlyDeleteDirectoryObject(id);
+      try {
+        // Just deleted: the deleted item may not be readable yet, so a 404 is replication.
+        if (existed) await retryWhileReplicating(deps, props.connection, `Deleted application ${id}`, purge);
+        else await purge();
+      } catch (error) {
+        if (!isNotFound(error) || existed) throw failure(`Purging deleted application ${id}`, error);
+      }
+    },
+  };
+
+  /**
+   * Instantiates the template once. When the response is lost (the POST may have been applied), it
+   * looks for an application made since the request began: one ⇒ adopt, several ⇒ fail naming
+   * them, none ⇒ instantiate once more.
+   */
+  async function instantiateOnce(
+    client: GraphApi,
+    conn: ConnectionSettings | null | undefined,
+    templateId: string,
+    displayName: string,
+  ): Promise<ApplicationServicePrincipal> {
+    const began = deps.now();
+    try {
+      return await client.instantiateApplicationTemplate(templateId, displayName);
+    } catch (error) {
+      if (!mayHaveBeenApplied(error)) {
+        throw failure(`Instantiating application template ${templateId} as "${displayName}"`, error);
+      }
+      const ours = await findOurs(client, templateId, displayName, began, error);
+      if (ours.length > 1) {
+        const names = ours.map((a) => `${a.id} (appId ${a.appId}, created ${a.createdDateTime})`).join(", ");
+        throw new Error(
+          `Instantiating application template ${templateId} as "${displayName}" lost its response ` +
+            `(${messageOf(error)}), and ${ours.length} applications with that name and template were created ` +
+            `since: ${names}. Delete the extra ones, then run again.`,
+        );
+      }
+      if (ours.length === 1) {
+        const adopted = await adopt(client, conn, ours[0]);
+        if (adopted !== undefined) return adopted;
+      }
+      try {
+        return await client.instantiateApplicationTemplate(templateId, displayName);
+      } catch (again) {
+        throw failure(
+          `Instantiating application template ${templateId} as "${displayName}" (second attempt)`,
+          again,
+        );
+      }
+    }
+  }
+
+  async function findOurs(
+    client: GraphApi,
+    templateId: string,
+    displayName: string,
+    began: number,
+    lost: unknown,
+  ): Promise<Application[]> {
+    try {
+      const apps = await client.listApplicationsByNameAndTemplate(displayName, templateId);
+      return apps.filter((a) => {
+        const created = a.createdDateTime ? Date.parse(a.createdDateTime) : NaN;
+        return Number.isFinite(created) && created >= began - CLOCK_SKEW_MS;
+      });
+    } catch (error) {
+      throw new Error(
+        `Instantiating application template ${templateId} as "${displayName}" lost its response (${messageOf(lost)}), ` +
+          `and looking for the application it may have made failed: ${messageOf(error)}. ` +
+          `Check the tenant for an application "${displayName}" before running again.`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** Adopts `app`, or, when the client cannot find its SP by appId, deletes it (it is ours) and returns undefined. */
+  async function adopt(
+    client: GraphApi,
+    conn: ConnectionSettings | null | undefined,
+    app: Application,
+  ): Promise<ApplicationServicePrincipal | undefined> {
+    if (client.getServicePrincipalByAppId !== undefined) {
+      const sp = await retryWhileReplicating(deps, conn, `Service principal of application ${app.id}`, () =>
+        client.getServicePrincipalByAppId!(app.appId),
+      );
+      return { application: app, servicePrincipal: sp };
+    }
+    try {
+      await client.deleteApplication(app.id);
+    } catch (error) {
+      if (!isNotFound(error))
+        throw failure(`Removing application ${app.id} made by a lost instantiate`, error);
+    }
+    return undefined;
+  }
+
+  /** Deletes a half-made application and returns the error to throw, saying whether the cleanup worked. */
+  async function rollBack(
+    client: GraphApi,
+    conn: ConnectionSettings | null | undefined,
+    applicationObjectId: string,
+    cause: unknown,
+  ): Promise<Error> {
+    try {
+      // Made moments ago: a 404 may be replication rather than "already gone".
+      await retryWhileReplicating(deps, conn, `Application ${applicationObjectId}`, () =>
+        client.deleteApplication(applicationObjectId),
+      );
+    } catch (error) {
+      if (!(error instanceof ReplicationTimeoutError)) {
+        return new Error(
+          `Creating the gallery application failed after it was instantiated (${messageOf(cause)}), and deleting ` +
+            `application ${applicationObjectId} also failed (${messageOf(error)}): delete it by hand.`,
+          { cause },
+        );
+      }
+    }
+    return new Error(
+      `Creating the gallery application failed after it was instantiated: ${messageOf(cause)}. ` +
+        `Application ${applicationObjectId} was deleted again, so nothing was left behind.`,
+      { cause },
+    );
+  }
+}
+
+/** Escapes a string for a single-quoted OData literal. */
+function odataString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/**
+ * Finds the one application template whose displayName is exactly `name`. None or several ⇒ an
+ * error listing candidates (for none: templates whose name contains it).
+ */
+export async function resolveTemplateByName(client: GraphApi, name: string): Promise<string> {
+  let found;
+  try {
+    found = await client.listApplicationTemplates(`displayName eq ${odataString(name)}`);
+  } catch (error) {
+    throw failure(`Looking up the application template named "${name}"`, error);
+  }
+  const exact = found.filter((t) => t.displayName === name);
+  if (exact.length === 1) return exact[0].id;
+  if (exact.length > 1) {
+    const list = exact.map((t) => `${t.id} (${t.publisher ?? "unknown publisher"})`).join(", ");
+    throw new Error(
+      `templateDisplayName "${name}" matches ${exact.length} application templates: ${list}. Set templateId to one of them instead.`,
+    );
+  }
+  let similar: string[] = [];
+  try {
+    const near = await client.listApplicationTemplates(`contains(displayName,${odataString(name)})`);
+    similar = near.slice(0, 10).map((t) => `"${t.displayName}" (${t.id})`);
+  } catch {
+    // Candidates are a courtesy; the main error below is what matters.
+  }
+  throw new Error(
+    `templateDisplayName "${name}" matches no application template exactly.` +
+      (similar.length > 0 ? ` Templates with similar names: ${similar.join(", ")}.` : "") +
+      ` Use the exact displayName, or set templateId (list templates with: graph-provisioning templates "${name}").`,
+  );
+}

@@ -1,0 +1,20 @@
+import type { GraphApi } from "../graph/types";
+import type { ConnectionSettings } from "./connectionArgs";
+
+/**
+ * What a resource provider needs from the outside world. The runtime entry builds the real one;
+ * unit tests inject a stubbed {@link GraphApi} and a fake clock.
+ */
+export interface ProviderDeps {
+  /** The Graph client for a resource's `connection` input (merged with stack config and environment). */
+  clientFor(connection?: ConnectionSettings | null): GraphApi;
+  /** How long, in milliseconds, a 404 on a just-created parent counts as replication. */
+  replicationTimeoutMs(connection?: ConnectionSettings | null): number;
+  /** Resolves after `ms` milliseconds. */
+  sleep(ms: number): Promise<void>;
+  /** Current time in epoch milliseconds. */
+  now(): number;
+}
+
+/** Graph's default replication allowance (design.md §4): 120 s. */
+export const DEFAULT_REPLICATION_TIMEOUT_MS = 120_000;

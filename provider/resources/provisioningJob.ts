@@ -1,0 +1,61 @@
+import * as pulumi from "@pulumi/pulumi";
+import { type ConnectionArgs, type ConnectionSettings, secretWhenCredentialed } from "./connectionArgs";
+import type { QuarantineOutput } from "./jobSummary";
+import { providerShim } from "./providerShim";
+import { TOKEN_MODULE, withSecretOutputs } from "./resourceOptions";
+
+/** Inputs of {@link ProvisioningJob} (design.md §3, step 2). */
+export interface ProvisioningJobArgs {
+  /** Object id of the service principal the job runs for. A change replaces the job. */
+  servicePrincipalId: pulumi.Input<string>;
+  /**
+   * Synchronization template id, e.g. `aws` or `scim`. Defaults to the service principal's template
+   * marked default, else its only one (one extra Graph read). A change replaces the job, deleting
+   * the old one first (Graph allows one job per template per service principal). Removing it later
+   * keeps the job's template.
+   */
+  templateId?: pulumi.Input<string>;
+  /** Where and as whom to call Graph; defaults to stack config `graphProvisioning:*`, then the environment. */
+  connection?: pulumi.Input<ConnectionArgs>;
+}
+
+/**
+ * A synchronization (provisioning) job, created disabled; start it with {@link JobStart}.
+ * Resource id = job id. A lost create response adopts the job instead of making a second one.
+ */
+export class ProvisioningJob extends pulumi.dynamic.Resource {
+  declare public readonly jobId: pulumi.Output<string>;
+  /** The synchronization template id (resolved when not given). */
+  declare public readonly templateId: pulumi.Output<string>;
+  declare public readonly servicePrincipalId: pulumi.Output<string>;
+  /** `Active`, `Disabled` or `Paused`, as of the last create or refresh. */
+  declare public readonly scheduleState: pulumi.Output<string>;
+  /** ISO 8601 duration between cycles. */
+  declare public readonly scheduleInterval: pulumi.Output<string>;
+  /** `NotConfigured`, `NotRun`, `Active`, `Paused` or `Quarantine`. */
+  declare public readonly statusCode: pulumi.Output<string>;
+  /** Null, or the quarantine's reason, start (`since` = Graph's currentBegan) and error. */
+  declare public readonly quarantine: pulumi.Output<QuarantineOutput | null>;
+  /** The connection input (secret). */
+  declare public readonly connection: pulumi.Output<ConnectionSettings | null>;
+
+  constructor(name: string, args: ProvisioningJobArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      providerShim("ProvisioningJob"),
+      name,
+      {
+        servicePrincipalId: args.servicePrincipalId,
+        templateId: args.templateId,
+        connection: secretWhenCredentialed(args.connection),
+        jobId: undefined,
+        scheduleState: undefined,
+        scheduleInterval: undefined,
+        statusCode: undefined,
+        quarantine: undefined,
+      },
+      withSecretOutputs(opts, ["connection"]),
+      TOKEN_MODULE,
+      "ProvisioningJob",
+    );
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The stable runtime entry (`pulumi-graph-provisioning/runtime`) that every serialized provider shim
+ * requires lazily. It holds the stack config handed over by `configure()` and builds each real
+ * resource provider once per process. Its exports are part of the state contract: shims written
+ * into old stacks call `configure(config)` and `provider(kind)`, so both must keep working.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { type ConfigSource, resolveConnection } from "./graph/connection";
+import { graphClientFor } from "./graph/graphClient";
+import type { ConnectionSettings } from "./resources/connectionArgs";
+import { createGalleryAppProvider } from "./resources/galleryAppProvider";
+import { createJobStartProvider } from "./resources/jobStartProvider";
+import type { ProviderDeps } from "./resources/providerDeps";
+import type { ResourceKind } from "./resources/providerShim";
+import { createProvisioningJobProvider } from "./resources/provisioningJobProvider";
+import { createProvisioningSecretsProvider } from "./resources/provisioningSecretsProvider";
+
+export type { ResourceKind } from "./resources/providerShim";
+export type { ProviderDeps } from "./resources/providerDeps";
+
+let storedConfig: ConfigSource | undefined;
+const providers = new Map<ResourceKind, pulumi.dynamic.ResourceProvider>();
+
+/**
+ * Stores the stack config (namespaced keys such as `graphProvisioning:tenantId`) for every provider
+ * of this process. The Pulumi host calls it once per resource type; the last call wins, and all
+ * calls in one run carry the same config.
+ */
+export function configure(config: ConfigSource): void {
+  storedConfig = config;
+}
+
+/** The stack config stored by {@link configure}, if any (for tests and diagnostics). */
+export function configuredSource(): ConfigSource | undefined {
+  return storedConfig;
+}
+
+/**
+ * Real dependencies: a Graph client per connection (the input's fields over stack config over the
+ * environment; clients, credentials and tokens shared process-wide), real time.
+ */
+export function realDeps(): ProviderDeps {
+  const resolve = (connection?: ConnectionSettings | null) =>
+    resolveConnection(connection ?? undefined, storedConfig);
+  return {
+    clientFor: (connection) => graphClientFor(resolve(connection)),
+    replicationTimeoutMs: (connection) => resolve(connection).replicationTimeoutSeconds * 1000,
+    sleep: (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms)),
+    now: () => Date.now(),
+  };
+}
+
+/** Builds the provider of `kind` over `deps` (tests and benchmarks inject their own). */
+export function createProvider(kind: ResourceKind, deps: ProviderDeps): pulumi.dynamic.ResourceProvider {
+  switch (kind) {
+    case "GalleryApp":
+      return createGalleryAppProvider(deps);
+    case "ProvisioningJob":
+      return createProvisioningJobProvider(deps);
+    case "ProvisioningSecrets":
+      return createProvisioningSecretsProvider(deps);
+    case "JobStart":
+      return createJobStartProvider(deps);
+    default:
+      throw new Error(
+        `Unknown resource kind "${String(kind)}": expected GalleryApp, ProvisioningJob, ProvisioningSecrets or JobStart. ` +
+          `The state was written by a newer pulumi-graph-provisioning; upgrade the package.`,
+      );
+  }
+}
+
+/** The real provider of `kind`, built once per process with {@link realDeps}. */
+export function provider(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
+  let p = providers.get(kind);
+  if (p === undefined) {
+    p = createProvider(kind, realDeps());
+    providers.set(kind, p);
+  }
+  return p;
+}

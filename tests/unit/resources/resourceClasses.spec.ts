@@ -1,0 +1,182 @@
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  AppProvisioning,
+  GalleryApp,
+  JobStart,
+  ProvisioningJob,
+  ProvisioningSecrets,
+} from "../../../provider/index";
+import { providerShim, type ResourceKind } from "../../../provider/resources/providerShim";
+import { TEMPLATE_ID } from "./resourceFakes";
+
+/** Pulumi's wire marker of a secret input (engine-notes.md). */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const CLIENT_SECRET = "conn-client-SECRET-value";
+const TOKEN = "scim-token-SECRET-value";
+
+interface Registration {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+const registrations: Registration[] = [];
+
+function isSecretWire(value: unknown): boolean {
+  return typeof value === "object" && value !== null && SECRET_SIG in (value as Record<string, unknown>);
+}
+
+function unwrap(value: unknown): unknown {
+  return isSecretWire(value) ? (value as { value: unknown }).value : value;
+}
+
+function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
+
+describe("resource classes and provider shims", () => {
+  before(() => {
+    pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          registrations.push({ type: args.type, name: args.name, inputs: args.inputs });
+          const plain: Record<string, unknown> = {};
+          for (const [k, v] of Object.entries(args.inputs)) plain[k] = unwrap(v);
+          // Play the provider: echo inputs plus made-up outputs.
+          return {
+            id: `${args.name}-id`,
+            state: {
+              ...plain,
+              servicePrincipalId: plain.servicePrincipalId ?? "sp-1",
+              jobId: plain.jobId ?? "aws.job",
+              keys: ["SecretToken"],
+              statusCode: "Active",
+              scheduleState: "Active",
+              quarantine: null,
+            },
+          };
+        },
+        call: () => ({}),
+      },
+      "graph-provisioning-quickstart",
+      "unit",
+      false,
+    );
+  });
+
+  for (const kind of ["GalleryApp", "ProvisioningJob", "ProvisioningSecrets", "JobStart"] as ResourceKind[]) {
+    it(`should serialize the ${kind} shim to at most 2500 characters holding no module, client or secret`, async () => {
+      const shim = providerShim(kind);
+      const { text } = await pulumi.runtime.serializeFunction(() => shim);
+      expect(text.length).to.be.at.most(2500);
+      expect(text).to.contain('require("pulumi-graph-provisioning/runtime")').and.contain(`kind: "${kind}"`);
+      for (const banned of [
+        "axios",
+        "@azure",
+        "graphClient",
+        "GraphClient",
+        "clientSecret",
+        CLIENT_SECRET,
+        TOKEN,
+      ]) {
+        expect(text).not.to.contain(banned);
+      }
+    });
+  }
+
+  it("should reuse one shim object per kind so Pulumi serializes it once", () => {
+    expect(providerShim("JobStart")).to.equal(providerShim("JobStart"));
+    expect(providerShim("JobStart")).not.to.equal(providerShim("GalleryApp"));
+  });
+
+  it("should register the dynamic type tokens and list every output name", async () => {
+    registrations.length = 0;
+    const app = new GalleryApp("app", { displayName: "AWS Contoso", templateId: TEMPLATE_ID });
+    const job = new ProvisioningJob("job", { servicePrincipalId: app.servicePrincipalId, templateId: "aws" });
+    const start = new JobStart("start", { servicePrincipalId: app.servicePrincipalId, jobId: job.jobId });
+    await valueOf(start.statusCode);
+    const byName = new Map(registrations.map((r) => [r.name, r]));
+    expect(byName.get("app")?.type).to.equal("pulumi-nodejs:dynamic/graphProvisioning:GalleryApp");
+    expect(byName.get("job")?.type).to.equal("pulumi-nodejs:dynamic/graphProvisioning:ProvisioningJob");
+    expect(byName.get("start")?.type).to.equal("pulumi-nodejs:dynamic/graphProvisioning:JobStart");
+    const provider = unwrap(byName.get("app")?.inputs.__provider) as string;
+    expect(provider).to.be.a("string").and.contain("pulumi-graph-provisioning/runtime");
+    expect(await valueOf(job.jobId)).to.equal("aws.job");
+  });
+
+  it("should mark a connection with a clientSecret secret, and leave one without it plain", async () => {
+    registrations.length = 0;
+    const withSecret = new GalleryApp("with-secret", {
+      displayName: "a",
+      templateId: TEMPLATE_ID,
+      connection: { tenantId: "contoso.onmicrosoft.com", clientId: TEMPLATE_ID, clientSecret: CLIENT_SECRET },
+    });
+    const plain = new GalleryApp("plain", {
+      displayName: "b",
+      templateId: TEMPLATE_ID,
+      connection: { apiVersion: "beta" },
+    });
+    await Promise.all([valueOf(withSecret.appId), valueOf(plain.appId)]);
+    const byName = new Map(registrations.map((r) => [r.name, r]));
+    expect(isSecretWire(byName.get("with-secret")?.inputs.connection)).to.equal(true);
+    expect(isSecretWire(byName.get("plain")?.inputs.connection)).to.equal(false);
+    expect(isSecretWire(byName.get("with-secret")?.inputs.__provider)).to.equal(false);
+    expect(JSON.stringify(byName.get("with-secret")?.inputs.__provider)).not.to.contain(CLIENT_SECRET);
+  });
+
+  it("should always send ProvisioningSecrets.credentials as a secret", async () => {
+    registrations.length = 0;
+    const secrets = new ProvisioningSecrets("secrets", {
+      servicePrincipalId: "sp-1",
+      credentials: { SecretToken: TOKEN },
+      jobId: "aws.job",
+    });
+    await valueOf(secrets.keys);
+    const reg = registrations.find((r) => r.name === "secrets")!;
+    expect(isSecretWire(reg.inputs.credentials)).to.equal(true);
+  });
+
+  it("should wire AppProvisioning's children with parents, dependencies and secret triggers", async () => {
+    registrations.length = 0;
+    const flow = new AppProvisioning("aws", {
+      displayName: "AWS Contoso",
+      templateId: TEMPLATE_ID,
+      jobTemplateId: "aws",
+      credentials: { SecretToken: TOKEN },
+    });
+    expect(await valueOf(flow.statusCode)).to.equal("Active");
+    expect(await valueOf(flow.jobId)).to.equal("aws.job");
+    const types = registrations.map((r) => `${r.name}=${r.type}`);
+    expect(types).to.include.members([
+      "aws=graphProvisioning:index:AppProvisioning",
+      "aws-app=pulumi-nodejs:dynamic/graphProvisioning:GalleryApp",
+      "aws-job=pulumi-nodejs:dynamic/graphProvisioning:ProvisioningJob",
+      "aws-secrets=pulumi-nodejs:dynamic/graphProvisioning:ProvisioningSecrets",
+      "aws-start=pulumi-nodejs:dynamic/graphProvisioning:JobStart",
+    ]);
+    const start = registrations.find((r) => r.name === "aws-start")!;
+    expect(isSecretWire(start.inputs.triggers)).to.equal(true);
+    expect(unwrap(start.inputs.triggers)).to.deep.equal([{ SecretToken: TOKEN }]);
+    const secrets = registrations.find((r) => r.name === "aws-secrets")!;
+    expect(secrets.inputs.jobId).to.equal("aws.job");
+    for (const child of [flow.app, flow.job, flow.secrets, flow.jobStart!]) {
+      expect(await valueOf(child.urn)).to.contain(
+        "graphProvisioning:index:AppProvisioning$pulumi-nodejs:dynamic/",
+      );
+    }
+  });
+
+  it("should leave out JobStart when start is false and report the job's status", async () => {
+    registrations.length = 0;
+    const flow = new AppProvisioning("nostart", {
+      displayName: "AWS Contoso",
+      templateId: TEMPLATE_ID,
+      credentials: { SecretToken: TOKEN },
+      start: false,
+    });
+    await valueOf(flow.statusCode);
+    expect(registrations.map((r) => r.name)).not.to.include("nostart-start");
+    expect(flow.jobStart).to.equal(undefined);
+  });
+});
