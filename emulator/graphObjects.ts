@@ -1,0 +1,322 @@
+/**
+ * Builders for the JSON objects the emulator returns: applications, service principals, synchronization
+ * templates, jobs and provisioning-log entries, with the fields and defaults Graph shows
+ * (graph-api.md §2, §4, §5, §10). Property names follow the CSDL; nothing here invents properties.
+ */
+import { randomUUID } from "crypto";
+import type {
+  ProvisioningObjectSummary,
+  SynchronizationJob,
+  SynchronizationTaskExecution,
+  SynchronizationTemplate,
+} from "../provider/graph/types";
+import type { CatalogEntry, CatalogSyncTemplate } from "./catalog";
+import type { AssignmentRecord } from "./store";
+
+/** `TimeSpan.MaxValue` as an ISO 8601 duration: the interval of a job that is not scheduled. */
+export const DISABLED_INTERVAL = "P10675199DT2H48M5.4775807S";
+/** Interval of a running job. */
+export const ACTIVE_INTERVAL = "PT40M";
+/** Graph's "never" for non-null DateTimeOffset fields. */
+export const NEVER = "0001-01-01T00:00:00Z";
+
+/** ISO 8601 with second precision and `Z`, as Graph writes directory timestamps. */
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** `publisherDomain` of a tenant: a stable fake `*.onmicrosoft.com` name. */
+export function tenantDomain(tenantId: string): string {
+  return `emulator${tenantId.replace(/-/g, "").slice(0, 8)}.onmicrosoft.com`;
+}
+
+function msiamAccessRole(): Record<string, unknown> {
+  return {
+    allowedMemberTypes: ["User"],
+    description: "msiam_access",
+    displayName: "msiam_access",
+    id: randomUUID(),
+    isEnabled: true,
+    origin: "Application",
+    value: null,
+  };
+}
+
+/** A new application and its service principal, as `instantiate` returns them. */
+export function newApplicationPair(
+  entry: CatalogEntry,
+  displayName: string,
+  tenantId: string,
+  nowMs: number,
+): { application: Record<string, unknown>; servicePrincipal: Record<string, unknown> } {
+  const appId = randomUUID();
+  const appRoles = [msiamAccessRole()];
+  const info = {
+    logoUrl: entry.template.logoUrl,
+    marketingUrl: null,
+    privacyStatementUrl: null,
+    supportUrl: null,
+    termsOfServiceUrl: null,
+  };
+  const application = {
+    id: randomUUID(),
+    deletedDateTime: null,
+    appId,
+    applicationTemplateId: entry.template.id,
+    disabledByMicrosoftStatus: null,
+    createdDateTime: isoSeconds(nowMs),
+    displayName,
+    description: null,
+    groupMembershipClaims: null,
+    identifierUris: [],
+    isDeviceOnlyAuthSupported: null,
+    isFallbackPublicClient: null,
+    notes: null,
+    publisherDomain: tenantDomain(tenantId),
+    serviceManagementReference: null,
+    signInAudience: "AzureADMyOrg",
+    tags: [],
+    tokenEncryptionKeyId: null,
+    defaultRedirectUri: null,
+    optionalClaims: null,
+    addIns: [],
+    api: {
+      acceptMappedClaims: null,
+      knownClientApplications: [],
+      requestedAccessTokenVersion: null,
+      oauth2PermissionScopes: [],
+      preAuthorizedApplications: [],
+    },
+    appRoles,
+    info,
+    keyCredentials: [],
+    parentalControlSettings: { countriesBlockedForMinors: [], legalAgeGroupRule: "Allow" },
+    passwordCredentials: [],
+    publicClient: { redirectUris: [] },
+    requiredResourceAccess: [],
+    web: {
+      homePageUrl: entry.template.homePageUrl,
+      logoutUrl: null,
+      redirectUris: [],
+      implicitGrantSettings: { enableAccessTokenIssuance: false, enableIdTokenIssuance: false },
+    },
+  };
+  const servicePrincipal = {
+    id: randomUUID(),
+    deletedDateTime: null,
+    accountEnabled: true,
+    appDisplayName: displayName,
+    appDescription: null,
+    appId,
+    applicationTemplateId: entry.template.id,
+    appOwnerOrganizationId: tenantId,
+    appRoleAssignmentRequired: true,
+    description: null,
+    disabledByMicrosoftStatus: null,
+    displayName,
+    homepage: entry.template.homePageUrl,
+    loginUrl: null,
+    logoutUrl: null,
+    notes: null,
+    notificationEmailAddresses: [],
+    preferredSingleSignOnMode: null,
+    preferredTokenSigningKeyThumbprint: null,
+    replyUrls: [],
+    servicePrincipalNames: [appId],
+    servicePrincipalType: "Application",
+    signInAudience: "AzureADMyOrg",
+    tags: ["WindowsAzureActiveDirectoryIntegratedApp"],
+    tokenEncryptionKeyId: null,
+    samlSingleSignOnSettings: null,
+    addIns: [],
+    alternativeNames: [],
+    appRoles,
+    info,
+    keyCredentials: [],
+    oauth2PermissionScopes: [],
+    passwordCredentials: [],
+    resourceSpecificApplicationPermissions: [],
+    verifiedPublisher: { displayName: null, verifiedPublisherId: null, addedDateTime: null },
+  };
+  return { application, servicePrincipal };
+}
+
+/** The synchronization template a service principal exposes for a catalog sync template. */
+export function synchronizationTemplateJson(t: CatalogSyncTemplate, appId: string): SynchronizationTemplate {
+  return {
+    id: t.id,
+    applicationId: appId,
+    default: t.default,
+    description: t.description,
+    discoverable: true,
+    factoryTag: t.factoryTag,
+    metadata: [
+      { key: "GalleryApplicationIdentifier", value: t.id },
+      { key: "GalleryApplicationKey", value: t.id },
+      { key: "IsOAuthEnabled", value: "false" },
+      { key: "IsSynchronizationAgentAssignmentRequired", value: "false" },
+      { key: "IsSynchronizationAgentRequired", value: "false" },
+      { key: "IsSynchronizationInPreview", value: "false" },
+      {
+        key: "SynchronizationLearnMoreIbizaFwLink",
+        value: "https://go.microsoft.com/fwlink/?linkid=2139358",
+      },
+    ],
+  };
+}
+
+/** A new job: schedule Disabled with the max interval, status NotConfigured (graph-api.md §5). */
+export function newJob(
+  templateId: string,
+  tenantId: string,
+  initialCode: "NotConfigured" | "Paused",
+): SynchronizationJob {
+  return {
+    id: `${templateId}.${tenantId.replace(/-/g, "")}.${randomUUID()}`,
+    templateId,
+    schedule: { expiration: null, interval: DISABLED_INTERVAL, state: "Disabled" },
+    status: {
+      code: initialCode,
+      countSuccessiveCompleteFailures: 0,
+      escrowsPruned: false,
+      lastExecution: null,
+      lastSuccessfulExecution: null,
+      lastSuccessfulExecutionWithExports: null,
+      progress: [],
+      quarantine: null,
+      steadyStateFirstAchievedTime: NEVER,
+      steadyStateLastAchievedTime: NEVER,
+      synchronizedEntryCountByType: [],
+      troubleshootingUrl: null,
+    },
+    synchronizationJobSettings: [
+      { name: "QuarantineTooManyDeletesThreshold", value: "500" },
+      { name: "AzureIngestionAttributeOptimization", value: "False" },
+    ],
+  };
+}
+
+/** One execution record with the given counters. */
+export function taskExecution(
+  state: SynchronizationTaskExecution["state"],
+  beganMs: number,
+  endedMs: number,
+  counts: { entitled: number; exported: number },
+  error: SynchronizationTaskExecution["error"],
+): SynchronizationTaskExecution {
+  return {
+    activityIdentifier: randomUUID(),
+    countEntitled: counts.entitled,
+    countEntitledForProvisioning: counts.entitled,
+    countEscrowed: 0,
+    countEscrowedRaw: 0,
+    countExported: counts.exported,
+    countExports: counts.exported,
+    countImported: counts.entitled,
+    countImportedDeltas: counts.entitled,
+    countImportedReferenceDeltas: 0,
+    error,
+    state,
+    timeBegan: new Date(beganMs).toISOString(),
+    timeEnded: new Date(endedMs).toISOString(),
+  };
+}
+
+/** Context a provisioning-log entry needs about where it came from. */
+export interface LogSource {
+  tenantId: string;
+  jobId: string;
+  cycleId: string;
+  servicePrincipal: { id: string; displayName: string };
+  targetSystem: string;
+  initiator: "system" | "application";
+  initiatorId: string | null;
+}
+
+/** A provisioning-log entry (provisioningObjectSummary) for one object of a cycle. */
+export function provisioningLogEntry(
+  source: LogSource,
+  object: AssignmentRecord,
+  atMs: number,
+  failed: boolean,
+): ProvisioningObjectSummary {
+  const status = failed ? "failure" : "success";
+  const targetId = failed ? null : randomUUID();
+  const step = (name: string, type: string, description: string, stepStatus: "success" | "failure") => ({
+    name,
+    description,
+    details: {},
+    provisioningStepType: type,
+    status: stepStatus,
+  });
+  return {
+    id: randomUUID(),
+    activityDateTime: new Date(atMs).toISOString(),
+    changeId: randomUUID(),
+    cycleId: source.cycleId,
+    jobId: source.jobId,
+    tenantId: source.tenantId,
+    durationInMilliseconds: 150 + (object.displayName.length % 7) * 20,
+    initiatedBy: {
+      id: source.initiatorId,
+      displayName: source.initiator === "system" ? "Azure AD Provisioning Service" : "Provision on demand",
+      initiatorType: source.initiator,
+    },
+    modifiedProperties: [
+      { displayName: "displayName", oldValue: null, newValue: object.displayName },
+      ...(object.userPrincipalName
+        ? [{ displayName: "userPrincipalName", oldValue: null, newValue: object.userPrincipalName }]
+        : []),
+    ],
+    provisioningAction: "create",
+    provisioningStatusInfo: {
+      status,
+      errorInformation: failed
+        ? {
+            errorCode: "SystemForCrossDomainIdentityManagementBadRequest",
+            reason: `The target system rejected ${object.objectType.toLowerCase()} '${object.displayName}' (simulated entry-level failure).`,
+            additionalDetails: "Assigned with failedUsers through the emulator control API.",
+            recommendedAction: "Check the attribute mappings and the target application's requirements.",
+            errorCategory: "nonServiceFailure",
+          }
+        : null,
+    },
+    provisioningSteps: [
+      step(
+        "EntryImportAdd",
+        "import",
+        `Received ${object.objectType} '${object.displayName}' from Microsoft Entra ID`,
+        "success",
+      ),
+      step(
+        "EntrySynchronizationScoping",
+        "scoping",
+        `${object.objectType} is in scope (assigned to the application)`,
+        "success",
+      ),
+      step(
+        "EntryExportAdd",
+        "export",
+        failed
+          ? "Export to the target system failed"
+          : `${object.objectType} was created in ${source.targetSystem}`,
+        status,
+      ),
+    ],
+    servicePrincipal: source.servicePrincipal,
+    sourceIdentity: {
+      id: object.id,
+      displayName: object.displayName,
+      identityType: object.objectType,
+      details: {},
+    },
+    targetIdentity: {
+      id: targetId,
+      displayName: object.displayName,
+      identityType: object.objectType,
+      details: {},
+    },
+    sourceSystem: { id: randomUUID(), displayName: "Microsoft Entra ID", details: {} },
+    targetSystem: { id: randomUUID(), displayName: source.targetSystem, details: {} },
+  };
+}
