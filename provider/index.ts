@@ -39,3 +39,4 @@ export {
 } from "./graph/types";
 
 // ---- Monitoring (step 5): the MONITORING engineer appends its exports below this line. ----
+export * from "./monitoring";

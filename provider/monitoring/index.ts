@@ -1,6 +1,7 @@
 /**
- * Monitoring (step 5 of Microsoft's flow): job status and provisioning logs. Re-exported from the
- * package root.
+ * Monitoring (step 5 of Microsoft's flow): job status and provisioning logs. This is the public
+ * surface re-exported from the package root; the Graph-injectable variants
+ * (`getProvisioningJobStatusFrom`, `listProvisioningEventsFrom`) and the rate limiter stay internal.
  */
 export { getProvisioningJobStatus, getProvisioningJobStatusOutput } from "./jobStatus";
 export type { GetProvisioningJobStatusArgs, GetProvisioningJobStatusOutputArgs } from "./jobStatus";
@@ -9,16 +10,5 @@ export type {
   ProvisioningJobStatus,
   ProvisioningQuarantine,
 } from "./jobStatusSummary";
-export { summarizeJobStatus } from "./jobStatusSummary";
-export {
-  listProvisioningEvents,
-  listProvisioningEventsFrom,
-  PROVISIONING_EVENT_STATUSES,
-} from "./provisioningEvents";
-export type {
-  ListProvisioningEventsArgs,
-  ProvisioningEventsOptions,
-  ProvisioningEventStatus,
-} from "./provisioningEvents";
-export { SlidingWindowRateLimiter, provisioningLogsRateLimiter } from "./slidingWindowRateLimiter";
-export type { SlidingWindowRateLimiterOptions } from "./slidingWindowRateLimiter";
+export { listProvisioningEvents, PROVISIONING_EVENT_STATUSES } from "./provisioningEvents";
+export type { ListProvisioningEventsArgs, ProvisioningEventStatus } from "./provisioningEvents";
