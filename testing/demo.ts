@@ -1,133 +1,210 @@
 /**
  * `npm run demo`: the quickstart (root Pulumi.yaml, `examples/quickstart/`) run end to end with no
- * Pulumi CLI and no tenant: starts the Graph emulator, then preview → up → status (job status and a
- * few provisioning-log lines) → a change (the app's display name) → up → destroy, printing each plan
- * and summary as Pulumi would. Exits 0 when every step succeeded, 1 otherwise.
+ * Pulumi CLI and no tenant. Starts the Graph emulator in this process, then runs the stack `local`
+ * (Pulumi.local.yaml: its credentials and secure values) through preview → up → status (job status
+ * and a few provisioning-log lines) → a change (the app's display name) → up → destroy,
+ * printing each plan and summary as Pulumi would, and checks the tenant is empty afterwards.
+ * Exits 0 when every step succeeded, 1 with the reason otherwise.
  *
- * The state goes to a fresh temporary directory, so the demo always starts from an empty stack.
- * Secrets in that state are encrypted under the demo passphrase `DEMO_PASSPHRASE` (not a secret).
+ * The emulator listens on a free port with a temporary certificate (so a running
+ * `graph-provisioning-emulator --port 8443` is not disturbed): the demo overrides the stack file's
+ * `graphEndpoint`, `authorityHost` and `caFile` with the emulator's. The state goes to a fresh
+ * temporary directory, removed at the end, so every run starts from an empty stack.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { startEmulator, type EmulatorInfo } from "../emulator";
-import { getProvisioningJobStatus, listProvisioningEvents } from "../provider/monitoring";
+import { startEmulator, type EmulatorHandle } from "../emulator";
 import type { ConnectionInput } from "../provider/graph/connection";
+import { getProvisioningJobStatus, listProvisioningEvents } from "../provider/monitoring";
+import type { ProvisioningJobStatus } from "../provider/monitoring";
 import { LocalStack, formatRunResult, type RunResult } from "./programRunner";
-import { readProject } from "./stackConfig";
 import { isSecretValue } from "./propertyValues";
+import { readProject, readStackConfig, stackConfigPath } from "./stackConfig";
 
-/** Passphrase of the demo's throwaway state (documented; protects nothing real). */
-export const DEMO_PASSPHRASE = "graph-provisioning-demo";
+/** Stack whose config file (`Pulumi.local.yaml`) the demo uses. */
+export const DEMO_STACK = "local";
+/**
+ * Passphrase of `Pulumi.local.yaml`'s secure values and of the demo's throwaway state. Documented
+ * and committed on purpose: those values only ever work against the emulator.
+ */
+export const LOCAL_STACK_PASSPHRASE = "local-emulator";
+/** Display names before and after the demo's change. */
+export const DEMO_DISPLAY_NAMES = { initial: "AWS Contoso (demo)", renamed: "AWS Fabrikam (demo)" } as const;
+/** How long the status step waits for the first simulated synchronization cycle, in milliseconds. */
+const FIRST_CYCLE_TIMEOUT_MS = 15_000;
 
-/** The connection fields of the emulator's start line (design.md §6). */
-type EmulatorConnection = Pick<
-  EmulatorInfo,
-  "graphEndpoint" | "authorityHost" | "tenantId" | "clientId" | "clientSecret" | "caFile"
->;
+/** Thrown for a failed step; the demo prints its message and exits 1. */
+class DemoStepError extends Error {}
 
 function banner(title: string): void {
-  console.log(`\n=== ${title} ${"=".repeat(Math.max(0, 70 - title.length))}`);
+  console.log(`\n=== ${title} ${"=".repeat(Math.max(0, 72 - title.length))}`);
 }
 
-function show(result: RunResult): boolean {
+/** Prints a run like Pulumi; throws when it failed, naming the step. */
+function show(step: string, result: RunResult): RunResult {
   console.log(formatRunResult(result));
-  return result.ok;
+  if (!result.ok) {
+    throw new DemoStepError(`${step} failed: ${result.errors.map((e) => e.message).join("; ")}`);
+  }
+  return result;
 }
 
-async function main(): Promise<number> {
-  const projectDir = path.resolve(__dirname, "..", "..");
+/** The Graph connection of the stack file's credentials, at the in-process emulator. */
+function connectionOf(emulator: EmulatorHandle): ConnectionInput {
+  return {
+    tenantId: emulator.tenantId,
+    clientId: emulator.clientId,
+    clientSecret: emulator.clientSecret,
+    authorityHost: emulator.authorityHost,
+    graphEndpoint: emulator.graphEndpoint,
+    caFile: emulator.caFile,
+  };
+}
+
+/** Runs the demo; resolves to the process exit code. */
+export async function runDemo(projectDir = path.resolve(__dirname, "..", "..")): Promise<number> {
   const project = readProject(projectDir);
-  const emulator = await startEmulator({});
-  const conn: EmulatorConnection = emulator;
+  const stackFile = stackConfigPath(projectDir, DEMO_STACK);
+  const fileConfig = (await readStackConfig(stackFile, project.name, { passphrase: LOCAL_STACK_PASSPHRASE }))
+    .config;
+  const setting = (key: string): string => {
+    const entry = fileConfig[`graphProvisioning:${key}`];
+    if (!entry) throw new DemoStepError(`${stackFile}: graphProvisioning:${key} is missing`);
+    return entry.value;
+  };
+  // The emulator accepts the stack file's tenant, client and secret, so the file works unchanged.
+  const emulator = await startEmulator({
+    tenantId: setting("tenantId"),
+    clientId: setting("clientId"),
+    clientSecret: setting("clientSecret"),
+  });
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "graph-provisioning-demo-"));
-  let ok = true;
   try {
-    const baseConfig = {
-      "graphProvisioning:tenantId": conn.tenantId,
-      "graphProvisioning:clientId": conn.clientId,
-      "graphProvisioning:clientSecret": { secure: conn.clientSecret },
-      "graphProvisioning:authorityHost": conn.authorityHost,
-      "graphProvisioning:graphEndpoint": conn.graphEndpoint,
-      "graphProvisioning:caFile": conn.caFile,
-    };
     const stackFor = (displayName: string) =>
       new LocalStack({
-        stack: "demo",
+        stack: DEMO_STACK,
         projectDir,
-        // Config comes from here, not from a committed stack file: the emulator's values vary.
-        stackConfigFile: path.join(stateDir, "Pulumi.demo.yaml"),
-        config: { ...baseConfig, [`${project.name}:displayName`]: displayName },
-        stateFile: path.join(stateDir, "demo.json"),
-        passphrase: DEMO_PASSPHRASE,
+        stackConfigFile: stackFile,
+        config: {
+          "graphProvisioning:graphEndpoint": emulator.graphEndpoint,
+          "graphProvisioning:authorityHost": emulator.authorityHost,
+          "graphProvisioning:caFile": emulator.caFile,
+          displayName,
+        },
+        stateFile: path.join(stateDir, `${DEMO_STACK}.json`),
+        passphrase: LOCAL_STACK_PASSPHRASE,
       });
-    console.log(`Graph emulator: ${conn.graphEndpoint} (tenant ${conn.tenantId}); program: ${project.main}`);
+    console.log(`Graph emulator: ${emulator.graphEndpoint} (tenant ${emulator.tenantId})`);
+    console.log(
+      `Program: ${path.relative(projectDir, project.main) || "."}   Stack: ${DEMO_STACK} (${path.basename(stackFile)})`,
+    );
 
     banner("pulumi preview");
-    ok = show(await stackFor("Demo AWS app").preview()) && ok;
+    show("preview", await stackFor(DEMO_DISPLAY_NAMES.initial).preview());
 
     banner("pulumi up");
-    const stack = stackFor("Demo AWS app");
-    ok = show(await stack.up()) && ok;
+    const stack = stackFor(DEMO_DISPLAY_NAMES.initial);
+    show("up", await stack.up());
 
-    banner("status");
-    ok = (await printStatus(stack, conn)) && ok;
+    banner("status (graph-provisioning status / logs)");
+    await printStatus(stack, connectionOf(emulator));
 
-    banner("change: rename the app, then pulumi up");
-    ok = show(await stackFor("Demo AWS app (renamed)").up()) && ok;
+    // No preview of the change: a dynamic provider has no preview of its own, so the engine gives an
+    // updated resource's output-only properties as unknown, and the preview would plan replacing
+    // the app's dependents that the up then leaves alone (see the README's notes on previews).
+    banner(`change: pulumi config set displayName "${DEMO_DISPLAY_NAMES.renamed}"; pulumi up`);
+    show("up of the change", await stackFor(DEMO_DISPLAY_NAMES.renamed).up());
 
     banner("pulumi destroy");
-    ok = show(await stackFor("Demo AWS app (renamed)").destroy()) && ok;
+    show("destroy", await stackFor(DEMO_DISPLAY_NAMES.renamed).destroy());
+    printTenantAfterDestroy(emulator);
   } finally {
     await emulator.stop();
     fs.rmSync(stateDir, { recursive: true, force: true });
   }
-  console.log(ok ? "\nDemo finished: every step succeeded." : "\nDemo finished with errors (see above).");
-  return ok ? 0 : 1;
+  console.log("\nDemo finished: every step succeeded.");
+  return 0;
 }
 
-/** Prints the job status and up to five provisioning-log lines, via the monitoring helpers. */
-async function printStatus(stack: LocalStack, conn: EmulatorConnection): Promise<boolean> {
-  const state = await stack.state();
-  const plain = (v: unknown) => (isSecretValue(v) ? v.value : v);
-  const job = state.resources.find((r) => r.type.endsWith(":ProvisioningJob"));
-  const spId = job && plain(job.outputs.servicePrincipalId);
-  const jobId = job && plain(job.outputs.jobId);
+/** The plain value of a state output (secret wrappers unwrapped). */
+function plainOutput(outputs: Record<string, unknown>, key: string): unknown {
+  const v = outputs[key];
+  return isSecretValue(v) ? v.value : v;
+}
+
+/**
+ * Step 5 of Microsoft's flow: prints the job status once its first cycle ran, and up to five
+ * provisioning-log lines, through the monitoring helpers. Throws unless the job is Active.
+ */
+async function printStatus(stack: LocalStack, connection: ConnectionInput): Promise<void> {
+  const job = (await stack.state()).resources.find((r) => r.type.endsWith(":ProvisioningJob"));
+  const spId = job && plainOutput(job.outputs, "servicePrincipalId");
+  const jobId = job && plainOutput(job.outputs, "jobId");
   if (typeof spId !== "string" || typeof jobId !== "string") {
-    console.log("no ProvisioningJob in the stack state");
-    return false;
+    throw new DemoStepError(
+      "status: no ProvisioningJob with servicePrincipalId and jobId in the stack state",
+    );
   }
-  const connection: ConnectionInput = {
-    tenantId: conn.tenantId,
-    clientId: conn.clientId,
-    clientSecret: conn.clientSecret,
-    authorityHost: conn.authorityHost,
-    graphEndpoint: conn.graphEndpoint,
-    caFile: conn.caFile,
-  };
-  const status = await getProvisioningJobStatus({ servicePrincipalId: spId, jobId, connection });
+  let status: ProvisioningJobStatus;
+  const deadline = Date.now() + FIRST_CYCLE_TIMEOUT_MS;
+  // Starting a job schedules its first cycle; wait for it so that there is a run and log lines to show.
+  for (;;) {
+    status = await getProvisioningJobStatus({ servicePrincipalId: spId, jobId, connection });
+    if (status.lastExecution || Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   console.log(`job ${jobId}`);
   console.log(
-    `  status: ${status.statusCode}   schedule: ${status.scheduleState} every ${status.scheduleInterval}`,
+    `  status: ${status.statusCode}   schedule: ${status.scheduleState}, every ${status.scheduleInterval}`,
   );
-  if (status.lastExecution) console.log(`  last run: ${JSON.stringify(status.lastExecution)}`);
+  const run = status.lastExecution;
+  if (run) {
+    console.log(
+      `  last run: ${run.state}, ${run.timeBegan} → ${run.timeEnded}, imported ${run.countImported}, exported ${run.countExported}, escrowed ${run.countEscrowed}`,
+    );
+  }
+  console.log("  provisioning log (latest 5):");
   let lines = 0;
-  for await (const e of listProvisioningEvents({ servicePrincipalId: spId, limit: 5, connection })) {
+  for await (const e of listProvisioningEvents({ servicePrincipalId: spId, jobId, limit: 5, connection })) {
     const target = (e.targetIdentity as { displayName?: string } | null)?.displayName ?? "";
     console.log(
-      `  ${e.activityDateTime}  ${e.provisioningAction.padEnd(8)} ${e.provisioningStatusInfo?.status ?? ""}  ${target}`,
+      `    ${e.activityDateTime}  ${String(e.provisioningAction).padEnd(8)} ${String(e.provisioningStatusInfo?.status ?? "").padEnd(8)} ${target}`,
     );
     lines++;
   }
-  if (lines === 0) console.log("  (no provisioning-log entries yet: the first cycle has not run)");
-  return status.statusCode === "Active" || status.scheduleState === "Active";
+  if (lines === 0) console.log("    (none yet: the first cycle has not ended)");
+  if (status.statusCode !== "Active" || status.scheduleState !== "Active") {
+    throw new DemoStepError(
+      `status: expected the job to be Active, got status ${status.statusCode}, schedule ${status.scheduleState}`,
+    );
+  }
+}
+
+/** Prints what is left in the tenant; throws if an active application, SP, job or secret remains. */
+function printTenantAfterDestroy(emulator: EmulatorHandle): void {
+  const t = emulator.state();
+  const active = (objects: Record<string, unknown>[]) => objects.filter((o) => !o.deletedDateTime);
+  const apps = active(t.applications).length;
+  const sps = active(t.servicePrincipals).length;
+  const softDeleted = t.applications.length - apps;
+  const secrets = t.secrets.filter((s) => s.value !== "").length;
+  console.log(
+    `\nTenant after destroy: ${apps} applications, ${sps} service principals, ${t.jobs.length} jobs, ` +
+      `${secrets} saved secrets (${softDeleted} application soft-deleted, as Graph keeps them 30 days)`,
+  );
+  if (apps + sps + t.jobs.length + secrets > 0) {
+    throw new DemoStepError("destroy left objects in the tenant");
+  }
 }
 
 if (require.main === module) {
-  main().then(
+  // Optional argument: another project directory holding Pulumi.yaml and Pulumi.local.yaml.
+  const projectDir = process.argv[2] ? path.resolve(process.argv[2]) : undefined;
+  runDemo(projectDir).then(
     (code) => process.exit(code),
     (e: unknown) => {
-      console.error(e instanceof Error ? e.message : e);
+      console.error(`\nDemo failed: ${e instanceof Error ? e.message : String(e)}`);
       process.exit(1);
     },
   );

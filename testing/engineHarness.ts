@@ -156,6 +156,7 @@ export class EngineHarness {
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    trackHost(child);
     const harness = new EngineHarness(child, options.callTimeoutMs ?? 120_000);
     try {
       const port = await harness.readPort(options.startTimeoutMs ?? 30_000);
@@ -483,3 +484,19 @@ function decodeInitFailed(metadata: grpc.Metadata | undefined): HostCallError["i
 
 /** Re-export for callers that build values for the harness. */
 export type { PropertyMap, PropertyValue };
+
+/** Hosts still running; killed when this process exits, since a host never exits by itself. */
+const liveHosts = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function trackHost(child: ChildProcess): void {
+  liveHosts.add(child);
+  child.once("exit", () => liveHosts.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // "exit" handlers must be synchronous; kill() is. This covers process.exit() mid-run (a CLI
+  // or test runner giving up) so no orphaned host keeps running.
+  process.once("exit", () => {
+    for (const c of liveHosts) c.kill("SIGKILL");
+  });
+}

@@ -302,15 +302,33 @@ class RunContext {
     await pulumi.runtime.setMocks(mocks, project, stack, this.preview);
     sdkState.getStore().settings.monitor = new HarnessMonitor(mocks, this);
     pulumi.runtime.setAllConfig(plain, secretKeys);
+    // A failed program or registration rejects many derived SDK promises nobody awaits; the
+    // language host reports each distinct error once instead of letting Node crash, and so do we.
+    const unhandled = new Map<string, unknown>();
+    const onUnhandled = (reason: unknown) => {
+      unhandled.set(errorMessage(reason), reason);
+    };
+    process.on("unhandledRejection", onUnhandled);
     try {
-      await sdkStack.runInPulumiStack(async () => program());
-    } catch (e) {
-      this.errors.push({ message: `program failed: ${errorMessage(e)}` });
+      try {
+        await sdkStack.runInPulumiStack(async () => program());
+      } catch (e) {
+        this.errors.push({ message: `program failed: ${errorMessage(e)}` });
+      }
+      try {
+        await sdkSettings.waitForRPCs();
+      } catch (e) {
+        this.errors.push({ message: errorMessage(e) });
+      }
+      // Rejections are reported after the microtask queue drains: let the last ones arrive.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
     }
-    try {
-      await sdkSettings.waitForRPCs();
-    } catch (e) {
-      this.errors.push({ message: errorMessage(e) });
+    for (const message of unhandled.keys()) {
+      if (!this.errors.some((e) => e.message.includes(message))) {
+        this.errors.push({ message: `program failed: ${message}` });
+      }
     }
     if (this.errors.length === 0) {
       await this.deleteUndeclared();
