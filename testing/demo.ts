@@ -2,7 +2,7 @@
  * `npm run demo`: the quickstart (root Pulumi.yaml, `examples/quickstart/`) run end to end with no
  * Pulumi CLI and no tenant. Starts the Graph emulator in this process, then runs the stack `local`
  * (Pulumi.local.yaml: its credentials and secure values) through preview → up → status (job status
- * and a few provisioning-log lines) → a change (the app's display name) → up → destroy,
+ * and a few provisioning-log lines) → a change (the app's display name): preview, then up → destroy,
  * printing each plan and summary as Pulumi would, and checks the tenant is empty afterwards.
  * Exits 0 when every step succeeded, 1 with the reason otherwise.
  *
@@ -110,11 +110,14 @@ export async function runDemo(projectDir = path.resolve(__dirname, "..", "..")):
     banner("status (graph-provisioning status / logs)");
     await printStatus(stack, connectionOf(emulator));
 
-    // No preview of the change: a dynamic provider has no preview of its own, so the engine gives an
-    // updated resource's output-only properties as unknown, and the preview would plan replacing
-    // the app's dependents that the up then leaves alone (see the README's notes on previews).
-    banner(`change: pulumi config set displayName "${DEMO_DISPLAY_NAMES.renamed}"; pulumi up`);
-    show("up of the change", await stackFor(DEMO_DISPLAY_NAMES.renamed).up());
+    // The rename plans one in-place update: the app's ids are part of its resource id, which the
+    // engine keeps in an update preview, so the job, secrets and start depending on them stay put.
+    banner(`change: pulumi config set displayName "${DEMO_DISPLAY_NAMES.renamed}"; pulumi preview`);
+    const renamed = stackFor(DEMO_DISPLAY_NAMES.renamed);
+    show("preview of the change", await renamed.preview());
+
+    banner("pulumi up");
+    show("up of the change", await renamed.up());
 
     banner("pulumi destroy");
     show("destroy", await stackFor(DEMO_DISPLAY_NAMES.renamed).destroy());

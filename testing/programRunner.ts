@@ -3,8 +3,11 @@
  * `pulumi.runtime.setMocks`, and every resource registration is forwarded to the real
  * dynamic-provider host through {@link EngineHarness}, as the engine would do it:
  *
- * - preview: Check + Diff only; creates, updates, replaces and deletes are planned, not made;
- *   outputs of resources to be created are unknown.
+ * - preview: Check + Diff only; creates, updates, replaces and deletes are planned, not made.
+ *   As the engine does with a provider that does not support preview (the dynamic-provider host):
+ *   a resource to create or replace gets an unknown id; a resource to update keeps its old id
+ *   ("always propagate the ID, even in previews") and its outputs are its new checked inputs only,
+ *   so computed outputs are unknown; an unchanged one keeps its old outputs.
  * - up: Check → Create, or Diff → Update / replace (create-before-delete, or delete-before-replace
  *   when the diff or the resource option asks); outputs flow between resources; component
  *   resources pass through; at the end, resources no longer declared are deleted in reverse
@@ -406,6 +409,9 @@ class RunContext {
         return { id: old.id, outputs: old.outputs };
       }
       if (this.preview) {
+        // The engine's UpdateStep in a preview: the id is kept, the outputs are the new inputs
+        // (the host cannot preview, so no computed output is known). Keep this faithful: it is
+        // what makes previews of dependents honest or not.
         this.addStep(info, "update", old.id);
         return { id: old.id, outputs: inputs };
       }

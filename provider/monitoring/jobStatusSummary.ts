@@ -8,6 +8,7 @@ import type {
   SynchronizationError,
   SynchronizationJob,
   SynchronizationProgress,
+  SynchronizationQuarantine,
   SynchronizationScheduleState,
   SynchronizationStatusCode,
   SynchronizationTaskExecution,
@@ -35,7 +36,10 @@ export interface ProvisioningExecutionSummary {
   error: SynchronizationError | null;
 }
 
-/** A job's quarantine: Graph stopped running it regularly because of errors. */
+/**
+ * A job's quarantine: Graph stopped running it regularly because of errors. The one shape used by
+ * the monitoring helpers and, as `QuarantineOutput`, by the resources' `quarantine` outputs.
+ */
 export interface ProvisioningQuarantine {
   /** Why (`quarantineReason`), e.g. `EncounteredQuarantineException`. */
   reason: QuarantineReason;
@@ -101,13 +105,38 @@ function realTime(value: string | null | undefined): string | null {
   return value;
 }
 
+/**
+ * Derives the {@link ProvisioningQuarantine} of Graph's `synchronizationQuarantine`; null when
+ * there is none. A `nextAttempt` that never happens (Graph's `0001-01-01…`) becomes null. Every
+ * field is set (null rather than undefined), so the value can be a Pulumi output as is.
+ */
+export function summarizeQuarantine(
+  quarantine: SynchronizationQuarantine | null | undefined,
+): ProvisioningQuarantine | null {
+  if (!quarantine) return null;
+  const error = quarantine.error;
+  return {
+    reason: quarantine.reason,
+    since: quarantine.currentBegan,
+    nextAttempt: realTime(quarantine.nextAttempt),
+    seriesCount: quarantine.seriesCount ?? 0,
+    // Only the documented fields: anything else Graph adds stays out of outputs and state.
+    error: error
+      ? {
+          code: error.code ?? null,
+          message: error.message ?? null,
+          tenantActionable: !!error.tenantActionable,
+        }
+      : null,
+  };
+}
+
 /** Derives the {@link ProvisioningJobStatus} of `job`, which belongs to `servicePrincipalId`. */
 export function summarizeJobStatus(
   servicePrincipalId: string,
   job: SynchronizationJob,
 ): ProvisioningJobStatus {
   const status = job.status;
-  const quarantine = status?.quarantine ?? null;
   return {
     servicePrincipalId,
     jobId: job.id,
@@ -117,15 +146,7 @@ export function summarizeJobStatus(
     scheduleInterval: job.schedule?.interval ?? "",
     lastExecution: summarizeExecution(status?.lastExecution ?? null),
     lastSuccessfulExecution: summarizeExecution(status?.lastSuccessfulExecution ?? null),
-    quarantine: quarantine
-      ? {
-          reason: quarantine.reason,
-          since: quarantine.currentBegan,
-          nextAttempt: realTime(quarantine.nextAttempt),
-          seriesCount: quarantine.seriesCount ?? 0,
-          error: quarantine.error ?? null,
-        }
-      : null,
+    quarantine: summarizeQuarantine(status?.quarantine),
     progress: status?.progress ?? [],
     steadyStateFirstAchievedTime: realTime(status?.steadyStateFirstAchievedTime ?? NEVER),
     steadyStateLastAchievedTime: realTime(status?.steadyStateLastAchievedTime ?? NEVER),

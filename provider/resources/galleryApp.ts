@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type ConnectionArgs, type ConnectionSettings, secretWhenCredentialed } from "./connectionArgs";
+import { type GalleryAppIdParts, tryParseGalleryAppId } from "./galleryAppId";
 import { providerShim } from "./providerShim";
 import { TOKEN_MODULE, withSecretOutputs } from "./resourceOptions";
 
@@ -25,17 +26,23 @@ export interface GalleryAppArgs {
 
 /**
  * A gallery application instantiated from an application template: the application and its
- * service principal. Resource id = application object id. Create waits until the service principal
- * is readable, removes a half-made application on failure, and adopts (never duplicates) an
- * application whose instantiate response was lost. Delete removes the application (with its service
- * principal, jobs and secrets).
+ * service principal. Create waits until the service principal is readable, removes a half-made
+ * application on failure, and adopts (never duplicates) an application whose instantiate response
+ * was lost. Delete removes the application (with its service principal, jobs and secrets).
+ *
+ * Resource id = `<applicationObjectId>/<servicePrincipalId>/<appId>` (path-shaped, like terraform's
+ * composite ids). `applicationObjectId`, `servicePrincipalId` and `appId` are derived from it, so
+ * they are known whenever the id is, including in the preview of an update (a rename): the engine
+ * keeps the id there, while a dynamic provider's other computed outputs are unknown, which would
+ * otherwise make the preview plan replacing every job, secret and start built on the app. (Under
+ * `pulumi.runtime.setMocks`, a mock id of another shape falls back to the mocked outputs.)
  */
 export class GalleryApp extends pulumi.dynamic.Resource {
-  /** Object id of the application. */
+  /** Object id of the application (first part of the resource id). */
   declare public readonly applicationObjectId: pulumi.Output<string>;
-  /** Application (client) id. */
+  /** Application (client) id (third part of the resource id). */
   declare public readonly appId: pulumi.Output<string>;
-  /** Object id of the service principal (what jobs and secrets hang off). */
+  /** Object id of the service principal, what jobs and secrets hang off (second part of the resource id). */
   declare public readonly servicePrincipalId: pulumi.Output<string>;
   /** The application template id, resolved when templateDisplayName was given. */
   declare public readonly templateId: pulumi.Output<string>;
@@ -63,5 +70,24 @@ export class GalleryApp extends pulumi.dynamic.Resource {
       TOKEN_MODULE,
       "GalleryApp",
     );
+    // The provider still outputs these (state keeps them); the properties read them from the id instead.
+    this.applicationObjectId = idPart(this.id, "applicationObjectId", this.applicationObjectId);
+    this.servicePrincipalId = idPart(this.id, "servicePrincipalId", this.servicePrincipalId);
+    this.appId = idPart(this.id, "appId", this.appId);
   }
+}
+
+/**
+ * One part of a GalleryApp id, known as soon as the id is. An id of another shape (only a test
+ * mock makes one) yields `fallback`, the provider's output of the same name.
+ */
+function idPart(
+  id: pulumi.Output<string>,
+  part: keyof GalleryAppIdParts,
+  fallback: pulumi.Output<string>,
+): pulumi.Output<string> {
+  return id.apply((value) => {
+    const parts = tryParseGalleryAppId(value);
+    return parts === undefined ? fallback : pulumi.output(parts[part]);
+  });
 }

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Application, ApplicationServicePrincipal, GraphApi } from "../graph/types";
 import type { ConnectionSettings } from "./connectionArgs";
+import { formatGalleryAppId, parseGalleryAppId } from "./galleryAppId";
 import { failure, isNotFound, mayHaveBeenApplied, messageOf } from "./graphFailures";
 import { changedProperties, nullForUndefined } from "./propertyDiff";
 import type { ProviderDeps } from "./providerDeps";
@@ -25,7 +26,11 @@ export interface GalleryAppInputs {
   connection?: ConnectionSettings | null;
 }
 
-/** Outputs of GalleryApp (every input, with `templateId` resolved). Resource id = application object id. */
+/**
+ * Outputs of GalleryApp (every input, with `templateId` resolved). Resource id =
+ * `<applicationObjectId>/<servicePrincipalId>/<appId>` (see galleryAppId.ts: it keeps the ids
+ * known in an update preview).
+ */
 export interface GalleryAppOutputs {
   applicationObjectId: string;
   appId: string;
@@ -109,22 +114,26 @@ export function createGalleryAppProvider(deps: ProviderDeps): pulumi.dynamic.Res
         permanentDelete: inputs.permanentDelete ?? false,
         connection: inputs.connection ?? null,
       };
-      return { id: app.id, outs };
+      return {
+        id: formatGalleryAppId({ applicationObjectId: app.id, servicePrincipalId: sp.id, appId: app.appId }),
+        outs,
+      };
     },
 
     async read(id: string, props?: GalleryAppOutputs) {
+      const ids = parseGalleryAppId(id);
       const client = deps.clientFor(props?.connection);
       let app: Application;
       try {
-        app = await client.getApplication(id);
+        app = await client.getApplication(ids.applicationObjectId);
       } catch (error) {
         if (isNotFound(error)) return { id: "", props: {} };
-        throw failure(`Reading application ${id}`, error);
+        throw failure(`Reading application ${ids.applicationObjectId}`, error);
       }
       const outs: GalleryAppOutputs = {
         applicationObjectId: app.id,
         appId: app.appId,
-        servicePrincipalId: props?.servicePrincipalId ?? "",
+        servicePrincipalId: ids.servicePrincipalId,
         templateId: app.applicationTemplateId ?? props?.templateId ?? "",
         templateDisplayName: props?.templateDisplayName ?? null,
         displayName: app.displayName ?? "",
@@ -135,14 +144,15 @@ export function createGalleryAppProvider(deps: ProviderDeps): pulumi.dynamic.Res
     },
 
     async update(id: string, olds: GalleryAppOutputs, news: GalleryAppInputs) {
+      const ids = parseGalleryAppId(id);
       const client = deps.clientFor(news.connection);
       if (news.displayName !== olds.displayName) {
         // The SP copies some app properties only eventually, so both are renamed explicitly.
         try {
-          await client.updateApplication(id, { displayName: news.displayName });
-          await client.updateServicePrincipal(olds.servicePrincipalId, { displayName: news.displayName });
+          await client.updateApplication(ids.applicationObjectId, { displayName: news.displayName });
+          await client.updateServicePrincipal(ids.servicePrincipalId, { displayName: news.displayName });
         } catch (error) {
-          throw failure(`Renaming application ${id} to "${news.displayName}"`, error);
+          throw failure(`Renaming application ${ids.applicationObjectId} to "${news.displayName}"`, error);
         }
       }
       const outs: GalleryAppOutputs = {
@@ -157,22 +167,27 @@ export function createGalleryAppProvider(deps: ProviderDeps): pulumi.dynamic.Res
     },
 
     async delete(id: string, props: GalleryAppOutputs) {
+      const appObjectId = parseGalleryAppId(id).applicationObjectId;
       const client = deps.clientFor(props.connection);
       let existed = true;
       try {
-        await client.deleteApplication(id);
+        // Takes the service principal, its jobs and secrets with it.
+        await client.deleteApplication(appObjectId);
       } catch (error) {
-        if (!isNotFound(error)) throw failure(`Deleting application ${id}`, error);
+        if (!isNotFound(error)) throw failure(`Deleting application ${appObjectId}`, error);
         existed = false;
       }
       if (!props.permanentDelete) return;
-      const purge = (): Promise<void> => client.permanentlyDeleteDirectoryObject(id);
+      const purge = (): Promise<void> => client.permanentlyDeleteDirectoryObject(appObjectId);
       try {
         // Just deleted: the deleted item may not be readable yet, so a 404 is replication.
-        if (existed) await retryWhileReplicating(deps, props.connection, `Deleted application ${id}`, purge);
-        else await purge();
+        if (existed) {
+          await retryWhileReplicating(deps, props.connection, `Deleted application ${appObjectId}`, purge);
+        } else {
+          await purge();
+        }
       } catch (error) {
-        if (!isNotFound(error) || existed) throw failure(`Purging deleted application ${id}`, error);
+        if (!isNotFound(error) || existed) throw failure(`Purging deleted application ${appObjectId}`, error);
       }
     },
   };

@@ -52,7 +52,10 @@ export class JobStart extends pulumi.dynamic.Resource {
   declare public readonly scheduleState: pulumi.Output<string>;
   /** `Succeeded`, `Failed`, `EntryLevelErrors`, or null before the first run ended. */
   declare public readonly lastExecutionState: pulumi.Output<string | null>;
-  /** Null, or the quarantine's reason, start (`since`) and error. */
+  /**
+   * Null, or the quarantine: `reason`, `since` (Graph's currentBegan), `nextAttempt` (null when Graph
+   * names none), `seriesCount` and Graph's `error`; the shape of the monitoring status's quarantine.
+   */
   declare public readonly quarantine: pulumi.Output<QuarantineOutput | null>;
   /** The connection input (secret). */
   declare public readonly connection: pulumi.Output<ConnectionSettings | null>;

@@ -1,23 +1,17 @@
 import type { SynchronizationJob } from "../graph/types";
+import { type ProvisioningQuarantine, summarizeQuarantine } from "../monitoring/jobStatusSummary";
 
-/** A job's quarantine as resources report it; `since` is Graph's `currentBegan`. */
-export interface QuarantineOutput {
-  reason: string;
-  since: string;
-  error: { code: string | null; message: string | null; tenantActionable: boolean } | null;
-}
+/**
+ * A job's quarantine as the resources report it (`quarantine` outputs of ProvisioningJob, JobStart
+ * and AppProvisioning): `{reason, since, nextAttempt, seriesCount, error}`, `since` being Graph's
+ * `currentBegan`. The same shape as the monitoring helpers' {@link ProvisioningQuarantine} (one
+ * type, one mapping), a superset of design.md's `{reason, since, error}`.
+ */
+export type QuarantineOutput = ProvisioningQuarantine;
 
 /** The job's quarantine, or null when it is not quarantined. */
 export function quarantineOf(job: SynchronizationJob): QuarantineOutput | null {
-  const q = job.status?.quarantine;
-  if (q === null || q === undefined) return null;
-  return {
-    reason: q.reason,
-    since: q.currentBegan,
-    error: q.error
-      ? { code: q.error.code, message: q.error.message, tenantActionable: q.error.tenantActionable }
-      : null,
-  };
+  return summarizeQuarantine(job.status?.quarantine);
 }
 
 /** True when the job is quarantined (by status code or a quarantine object). */

@@ -21,9 +21,14 @@ export interface ProvisioningJobArgs {
 
 /**
  * A synchronization (provisioning) job, created disabled; start it with {@link JobStart}.
- * Resource id = job id. A lost create response adopts the job instead of making a second one.
+ * Resource id = job id (e.g. `aws.0d1f….9c2b…`). A lost create response adopts the job instead of
+ * making a second one.
  */
 export class ProvisioningJob extends pulumi.dynamic.Resource {
+  /**
+   * The job id: the resource id itself, so it is known whenever the id is, including in the preview
+   * of an update (where a dynamic provider's computed outputs are unknown but the id is kept).
+   */
   declare public readonly jobId: pulumi.Output<string>;
   /** The synchronization template id (resolved when not given). */
   declare public readonly templateId: pulumi.Output<string>;
@@ -34,7 +39,10 @@ export class ProvisioningJob extends pulumi.dynamic.Resource {
   declare public readonly scheduleInterval: pulumi.Output<string>;
   /** `NotConfigured`, `NotRun`, `Active`, `Paused` or `Quarantine`. */
   declare public readonly statusCode: pulumi.Output<string>;
-  /** Null, or the quarantine's reason, start (`since` = Graph's currentBegan) and error. */
+  /**
+   * Null, or the quarantine: `reason`, `since` (Graph's currentBegan), `nextAttempt` (null when Graph
+   * names none), `seriesCount` and Graph's `error`; the shape of the monitoring status's quarantine.
+   */
   declare public readonly quarantine: pulumi.Output<QuarantineOutput | null>;
   /** The connection input (secret). */
   declare public readonly connection: pulumi.Output<ConnectionSettings | null>;
@@ -57,5 +65,7 @@ export class ProvisioningJob extends pulumi.dynamic.Resource {
       TOKEN_MODULE,
       "ProvisioningJob",
     );
+    // Same value as the provider's jobId output (kept in state), but never unknown when the id is known.
+    this.jobId = this.id;
   }
 }

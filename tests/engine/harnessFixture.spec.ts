@@ -144,6 +144,10 @@ describe("LocalStack with the fixture provider @engine", function () {
     vars.label = "beta";
     const planned = track(await stack().preview());
     expect(stepOf(planned, "a")!.op).to.equal("update");
+    // As the engine does for a provider that cannot preview: the id is kept, the outputs are the
+    // new inputs only, so computed outputs (path, greeting) are unknown until the up.
+    expect(stepOf(planned, "a")!.id).to.equal(before.id);
+    expect(planned.outputs).to.deep.include({ aPath: "[unknown]", aGreeting: "[unknown]" });
     const r = track(await stack().up());
     expect(r.errors).to.deep.equal([]);
     expect(stepOf(r, "a")).to.deep.include({ op: "update", id: before.id });

@@ -1,8 +1,9 @@
 /**
  * The quickstart program (examples/quickstart, run by the root Pulumi.yaml) with the committed stack
  * file Pulumi.local.yaml, through the REAL dynamic-provider host (LocalStack) against the Graph
- * emulator: a whole lifecycle in order — preview, up, no-op preview, rename, credential rotation,
- * refresh after an out-of-band pause, destroy — and no plaintext secret in state or output.
+ * emulator: a whole lifecycle in order — preview, up, no-op preview, preview and up of a rename,
+ * credential rotation, refresh after an out-of-band pause, destroy — and no plaintext secret in
+ * state or output.
  * Needs the built package (dist/): serialized providers require "pulumi-graph-provisioning/runtime".
  */
 import { expect } from "chai";
@@ -160,9 +161,31 @@ describe("the quickstart through the engine harness, with Pulumi.local.yaml @eng
     expect(emulator.requestLog()).to.deep.equal([]);
   });
 
-  it("should rename the app in place: one update, the same objects", async () => {
+  it("should plan the rename as exactly one update and no replace, with no Graph call", async () => {
     const before = await resourceOutputs("GalleryApp");
     overrides.displayName = "AWS Fabrikam";
+    emulator.clearRequestLog();
+    const r = await run("preview");
+    // The app's ids come from its resource id, which the engine keeps in an update preview: its
+    // dependents see the same servicePrincipalId and plan nothing.
+    expect(opsOf(r)).to.deep.equal({
+      GalleryApp: "update",
+      ProvisioningJob: "same",
+      ProvisioningSecrets: "same",
+      JobStart: "same",
+    });
+    expect(r.counts).to.include({ update: 1, replace: 0, create: 0, delete: 0 });
+    expect(r.steps.find((s) => shortType(s.type) === "GalleryApp")?.id).to.equal(
+      [before.applicationObjectId, before.servicePrincipalId, before.appId].map(plain).join("/"),
+    );
+    expect(r.outputs.servicePrincipalId).to.equal(plain(before.servicePrincipalId));
+    expect(r.outputs.appId).to.equal(plain(before.appId));
+    expect(emulator.requestLog()).to.deep.equal([]);
+    expect(activeApps()[0].displayName).to.equal("AWS Contoso");
+  });
+
+  it("should rename the app in place: one update, the same objects", async () => {
+    const before = await resourceOutputs("GalleryApp");
     emulator.clearRequestLog();
     const r = await run("up");
     expect(opsOf(r)).to.deep.equal({

@@ -41,7 +41,7 @@ describe("npm run demo (dist/testing/demo.js) @engine @emulator", function () {
     fs.rmSync(tmpDir, { recursive: true, force: true });
   });
 
-  it("should run preview, up, status, a rename, up and destroy, exit 0 and print no secret", async () => {
+  it("should run preview, up, status, a rename (preview, up) and destroy, exit 0 and print no secret", async () => {
     expect(fs.existsSync(DEMO), `${DEMO} is missing: run npm run build (npm test does)`).to.equal(true);
     const { code, output } = await runDemo([], tmpDir);
     expect(code, output).to.equal(0);
@@ -52,6 +52,11 @@ describe("npm run demo (dist/testing/demo.js) @engine @emulator", function () {
       "+ 5 created",
       "status: Active",
       "provisioning log (latest 5):",
+      "pulumi preview",
+      "Previewing update (local):",
+      "~ 1 to update",
+      "4 unchanged",
+      "Updating (local):",
       "~ 1 updated",
       "Destroying (local):",
       "- 5 deleted",
@@ -65,6 +70,14 @@ describe("npm run demo (dist/testing/demo.js) @engine @emulator", function () {
       from = at + line.length;
     }
     expect(output).to.match(/create\s+success\s+Emulated User 1/);
+    // The change's preview plans the rename alone: nothing to replace, create or delete.
+    const changePlan = output.slice(
+      output.indexOf("=== change:"),
+      output.indexOf("=== pulumi up", output.indexOf("=== change:")),
+    );
+    expect(changePlan)
+      .to.include("~ 1 to update")
+      .and.not.match(/to (replace|create|delete)/);
     const { config } = await readStackConfig(
       path.join(ROOT, "Pulumi.local.yaml"),
       "graph-provisioning-quickstart",

@@ -3,8 +3,9 @@
  * serving two tenants: one program (an AppProvisioning component), two stack config files holding
  * each tenant's connection and credentials as secure values. Each stack's Graph traffic goes to its
  * own tenant only; a template change in one stack replaces that stack's resources and leaves the
- * other tenant alone; a credential rotation through the component restarts the job; destroy
- * empties both tenants; no secret in plain text in either state file or the output.
+ * other tenant alone; a credential rotation through the component is previewed as two in-place
+ * updates and restarts the job; a rename through the component is previewed and applied as one
+ * update; destroy empties both tenants; no secret in plain text in either state file or the output.
  * Needs the built package (dist/): serialized providers require "pulumi-graph-provisioning/runtime".
  */
 import { expect } from "chai";
@@ -202,9 +203,24 @@ describe("stack per tenant: one program, two stacks, two emulator tenants @engin
     expect(JSON.stringify(emulator.state(contoso.tenantId).applications)).to.equal(contosoBefore);
   });
 
-  it("should save rotated credentials and restart the job through the component's triggers", async () => {
+  it("should preview a credential rotation through the component as two updates and no replace", async () => {
     const [contoso] = TENANTS;
     await writeConfig(contoso, { [`${PROJECT}:secretToken`]: { secure: ROTATED_TOKEN } });
+    const { r, log } = await run(contoso, "preview");
+    expect(customOps(r)).to.deep.equal({
+      GalleryApp: "same",
+      ProvisioningJob: "same",
+      ProvisioningSecrets: "update",
+      JobStart: "update",
+    });
+    expect(r.counts).to.include({ update: 2, replace: 0, create: 0, delete: 0 });
+    expect(log.filter((e) => e.kind === "graph")).to.deep.equal([]);
+    // Nothing saved yet: the job still runs with the first token.
+    expect(emulator.state(contoso.tenantId).jobs[0].schedule?.state).to.equal("Active");
+  });
+
+  it("should save rotated credentials and restart the job through the component's triggers", async () => {
+    const [contoso] = TENANTS;
     const { r, log } = await run(contoso, "up");
     expect(customOps(r)).to.deep.equal({
       GalleryApp: "same",
@@ -215,6 +231,32 @@ describe("stack per tenant: one program, two stacks, two emulator tenants @engin
     const calls = log.filter((e) => e.method !== "GET").map((e) => `${e.method} ${e.path.split("/").pop()}`);
     expect(calls).to.include.members(["PUT secrets", "POST restart"]);
     expect(tenantsIn(log)).to.deep.equal([contoso.tenantId]);
+  });
+
+  it("should preview and apply a rename through the component as one update of the app", async () => {
+    const [contoso] = TENANTS;
+    await writeConfig(contoso, {
+      [`${PROJECT}:secretToken`]: { secure: ROTATED_TOKEN },
+      [`${PROJECT}:displayName`]: "AWS Contoso Renamed",
+    });
+    const expected = {
+      GalleryApp: "update",
+      ProvisioningJob: "same",
+      ProvisioningSecrets: "same",
+      JobStart: "same",
+    };
+    const plan = await run(contoso, "preview");
+    expect(customOps(plan.r)).to.deep.equal(expected);
+    expect(plan.r.counts).to.include({ update: 1, replace: 0, create: 0, delete: 0 });
+    const spId = emulator.state(contoso.tenantId).servicePrincipals.find((p) => !p.deletedDateTime)?.id;
+    // Derived from the app's id, the component's ids stay known in the preview.
+    expect(plan.r.outputs.servicePrincipalId).to.equal(spId);
+    expect(plan.log.filter((e) => e.kind === "graph")).to.deep.equal([]);
+
+    const up = await run(contoso, "up");
+    expect(customOps(up.r)).to.deep.equal(expected);
+    expect(up.r.counts).to.include({ update: 1, replace: 0, create: 0, delete: 0 });
+    expect(activeApps(contoso).map((a) => a.displayName)).to.deep.equal(["AWS Contoso Renamed"]);
   });
 
   it("should leave neither tenant with an active application, service principal, job or secret after destroy", async () => {

@@ -111,7 +111,16 @@ describe("resource providers against the emulator @emulator", function () {
 
     it("should create app, job, secrets and start with replication delay on", async () => {
       appState = await created(app, appInputs());
-      expect(appState.id).to.equal(appState.outs.applicationObjectId);
+      // The composite id: <applicationObjectId>/<servicePrincipalId>/<appId>, each the emulator's object.
+      const [appObjectId, spId, clientId] = appState.id.split("/");
+      expect(appState.outs).to.include({
+        applicationObjectId: appObjectId,
+        servicePrincipalId: spId,
+        appId: clientId,
+      });
+      const made = emulator.state().applications.find((a) => a.id === appObjectId);
+      expect(made?.appId).to.equal(clientId);
+      expect(emulator.state().servicePrincipals.find((s) => s.id === spId)?.appId).to.equal(clientId);
       expect(appState.outs).to.include({
         displayName: "AWS Contoso",
         templateId: AWS_TEMPLATE,
@@ -168,7 +177,9 @@ describe("resource providers against the emulator @emulator", function () {
       appState = { id: appState.id, outs: updated.outs as Props };
       expect(appState.outs.displayName).to.equal("AWS Fabrikam");
       const tenant = emulator.state();
-      expect(tenant.applications.find((a) => a.id === appState.id)?.displayName).to.equal("AWS Fabrikam");
+      expect(
+        tenant.applications.find((a) => a.id === appState.outs.applicationObjectId)?.displayName,
+      ).to.equal("AWS Fabrikam");
       expect(
         tenant.servicePrincipals.find((s) => s.id === appState.outs.servicePrincipalId)?.displayName,
       ).to.equal("AWS Fabrikam");
@@ -258,7 +269,7 @@ describe("resource providers against the emulator @emulator", function () {
       expect((await start.read!(startState.id, startState.outs)).id).to.equal("");
       await start.delete!(startState.id, startState.outs);
       await job.delete!(jobState.id, jobState.outs);
-      await graph.deleteApplication(appState.id);
+      await graph.deleteApplication(appState.outs.applicationObjectId as string);
       expect((await app.read!(appState.id, appState.outs)).id).to.equal("");
       expect((await secrets.read!(secretsState.id, secretsState.outs)).id).to.equal("");
       await secrets.delete!(secretsState.id, secretsState.outs);
@@ -284,7 +295,7 @@ describe("resource providers against the emulator @emulator", function () {
       // The engine creates the replacement, then deletes the old one.
       const replacement = await app.create(news);
       await app.delete!(old.id, old.outs);
-      expect(liveApps("AWS Fabrikam").map((a) => a.id)).to.deep.equal([replacement.id]);
+      expect(liveApps("AWS Fabrikam").map((a) => a.id)).to.deep.equal([replacement.outs.applicationObjectId]);
       expect(replacement.outs).to.include({ templateId: SALESFORCE_TEMPLATE });
     });
 
@@ -385,7 +396,7 @@ describe("resource providers against the emulator @emulator", function () {
       emulator.injectFault({ method: "POST", pathPattern: "/instantiate", kind: "dropResponse", count: 1 });
       const made = await created(app, { displayName: "AWS Lost", templateId: AWS_TEMPLATE, connection });
       const live = liveApps("AWS Lost");
-      expect(live.map((a) => a.id)).to.deep.equal([made.id]);
+      expect(live.map((a) => a.id)).to.deep.equal([made.outs.applicationObjectId]);
       expect(
         emulator.state().servicePrincipals.filter((s) => !s.deletedDateTime && s.displayName === "AWS Lost"),
       ).to.have.length(1);
@@ -417,7 +428,7 @@ describe("resource providers against the emulator @emulator", function () {
       });
       try {
         const made = await created(app, { displayName: "AWS From Config", templateId: AWS_TEMPLATE });
-        expect(liveApps("AWS From Config").map((a) => a.id)).to.deep.equal([made.id]);
+        expect(liveApps("AWS From Config").map((a) => a.id)).to.deep.equal([made.outs.applicationObjectId]);
         expect(made.outs.connection).to.equal(null);
       } finally {
         configure({ get: () => undefined });

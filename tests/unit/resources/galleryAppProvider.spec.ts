@@ -10,6 +10,7 @@ import {
   callSequence,
   connectionReset,
   fakeDeps,
+  GALLERY_APP_ID,
   graphError,
   instantiated,
   notFound,
@@ -50,7 +51,7 @@ describe("GalleryApp provider", () => {
       expect(callSequence(graph)).to.deep.equal(["instantiateApplicationTemplate", "getServicePrincipal"]);
       expect(graph.instantiateApplicationTemplate.firstCall.args).to.deep.equal([TEMPLATE_ID, "AWS Contoso"]);
       expect(graph.getServicePrincipal.firstCall.args).to.deep.equal([SP_ID]);
-      expect(result).to.deep.equal({ id: APP_ID, outs: outputs });
+      expect(result).to.deep.equal({ id: GALLERY_APP_ID, outs: outputs });
       expect(deps.clientFor.firstCall.args[0]).to.equal(undefined);
     });
 
@@ -130,7 +131,7 @@ describe("GalleryApp provider", () => {
       graph.getServicePrincipal.onCall(1).rejects(notFound());
       graph.getServicePrincipal.onCall(2).resolves(instantiated().servicePrincipal);
       const result = await provider.create(inputs);
-      expect(result.id).to.equal(APP_ID);
+      expect(result.id).to.equal(GALLERY_APP_ID);
       expect(graph.getServicePrincipal.callCount).to.equal(3);
       expect(deps.sleeps).to.deep.equal([500, 1000]);
       expect(graph.deleteApplication.called).to.equal(false);
@@ -235,7 +236,7 @@ describe("GalleryApp provider", () => {
             "instantiateApplicationTemplate",
             "getServicePrincipal",
           ]);
-          expect(result.id).to.equal(APP_ID);
+          expect(result.id).to.equal(GALLERY_APP_ID);
         }
       });
 
@@ -265,7 +266,7 @@ describe("GalleryApp provider", () => {
           "getServicePrincipal",
         ]);
         expect(graph.deleteApplication.firstCall.args).to.deep.equal(["lost-app"]);
-        expect(result.id).to.equal(APP_ID);
+        expect(result.id).to.equal(GALLERY_APP_ID);
       });
     });
   });
@@ -277,15 +278,33 @@ describe("GalleryApp provider", () => {
         .onFirstCall()
         .resolves({ ...instantiated().application, displayName: "Renamed in portal" });
       graph.getApplication.onSecondCall().rejects(notFound());
-      const read = await provider.read!(APP_ID, outputs);
-      expect(read).to.deep.equal({ id: APP_ID, props: { ...outputs, displayName: "Renamed in portal" } });
-      expect(await provider.read!(APP_ID, outputs)).to.deep.equal({ id: "", props: {} });
+      const read = await provider.read!(GALLERY_APP_ID, outputs);
+      expect(read).to.deep.equal({
+        id: GALLERY_APP_ID,
+        props: { ...outputs, displayName: "Renamed in portal" },
+      });
+      expect(await provider.read!(GALLERY_APP_ID, outputs)).to.deep.equal({ id: "", props: {} });
+    });
+
+    it("should read the application named by the id, and take the service principal id from the id", async () => {
+      const { graph, provider } = setup();
+      graph.getApplication.resolves(instantiated().application);
+      // No props (as for a read by id alone): the id still gives every object id.
+      const read = await provider.read!(GALLERY_APP_ID);
+      expect(graph.getApplication.firstCall.args).to.deep.equal([APP_ID]);
+      expect(read.id).to.equal(GALLERY_APP_ID);
+      expect(read.props).to.include({
+        applicationObjectId: APP_ID,
+        servicePrincipalId: SP_ID,
+        appId: APP_CLIENT_ID,
+        templateId: TEMPLATE_ID,
+      });
     });
 
     it("should fail on errors other than 404", async () => {
       const { graph, provider } = setup();
       graph.getApplication.rejects(graphError(403, "Authorization_RequestDenied"));
-      const err = await provider.read!(APP_ID, outputs).catch((e) => e);
+      const err = await provider.read!(GALLERY_APP_ID, outputs).catch((e) => e);
       expect(err.message).to.contain(`Reading application ${APP_ID}`);
     });
   });
@@ -295,7 +314,10 @@ describe("GalleryApp provider", () => {
       const { graph, provider } = setup();
       graph.updateApplication.resolves();
       graph.updateServicePrincipal.resolves();
-      const result = await provider.update!(APP_ID, outputs, { ...inputs, displayName: "AWS Fabrikam" });
+      const result = await provider.update!(GALLERY_APP_ID, outputs, {
+        ...inputs,
+        displayName: "AWS Fabrikam",
+      });
       expect(callSequence(graph)).to.deep.equal(["updateApplication", "updateServicePrincipal"]);
       expect(graph.updateApplication.firstCall.args).to.deep.equal([APP_ID, { displayName: "AWS Fabrikam" }]);
       expect(graph.updateServicePrincipal.firstCall.args).to.deep.equal([
@@ -305,10 +327,20 @@ describe("GalleryApp provider", () => {
       expect(result.outs).to.deep.equal({ ...outputs, displayName: "AWS Fabrikam" });
     });
 
+    it("should rename the service principal named by the id, whatever the old outputs hold", async () => {
+      const { graph, provider } = setup();
+      graph.updateApplication.resolves();
+      graph.updateServicePrincipal.resolves();
+      const olds = { ...outputs, applicationObjectId: "", servicePrincipalId: "" };
+      await provider.update!(GALLERY_APP_ID, olds, { ...inputs, displayName: "AWS Fabrikam" });
+      expect(graph.updateApplication.firstCall.args[0]).to.equal(APP_ID);
+      expect(graph.updateServicePrincipal.firstCall.args[0]).to.equal(SP_ID);
+    });
+
     it("should only record permanentDelete and connection changes", async () => {
       const { graph, provider } = setup();
       const connection = { apiVersion: "beta" };
-      const result = await provider.update!(APP_ID, outputs, {
+      const result = await provider.update!(GALLERY_APP_ID, outputs, {
         ...inputs,
         permanentDelete: true,
         connection,
@@ -323,8 +355,8 @@ describe("GalleryApp provider", () => {
       const { graph, provider } = setup();
       graph.deleteApplication.onFirstCall().resolves();
       graph.deleteApplication.onSecondCall().rejects(notFound());
-      await provider.delete!(APP_ID, outputs);
-      await provider.delete!(APP_ID, outputs);
+      await provider.delete!(GALLERY_APP_ID, outputs);
+      await provider.delete!(GALLERY_APP_ID, outputs);
       expect(callSequence(graph)).to.deep.equal(["deleteApplication", "deleteApplication"]);
     });
 
@@ -333,7 +365,7 @@ describe("GalleryApp provider", () => {
       graph.deleteApplication.resolves();
       graph.permanentlyDeleteDirectoryObject.onFirstCall().rejects(notFound());
       graph.permanentlyDeleteDirectoryObject.onSecondCall().resolves();
-      await provider.delete!(APP_ID, { ...outputs, permanentDelete: true });
+      await provider.delete!(GALLERY_APP_ID, { ...outputs, permanentDelete: true });
       expect(callSequence(graph)).to.deep.equal([
         "deleteApplication",
         "permanentlyDeleteDirectoryObject",
@@ -342,11 +374,38 @@ describe("GalleryApp provider", () => {
       expect(graph.permanentlyDeleteDirectoryObject.firstCall.args).to.deep.equal([APP_ID]);
     });
 
+    it("should delete the application named by the id, not the whole id", async () => {
+      const { graph, provider } = setup();
+      graph.deleteApplication.resolves();
+      await provider.delete!(GALLERY_APP_ID, outputs);
+      expect(graph.deleteApplication.firstCall.args).to.deep.equal([APP_ID]);
+    });
+
     it("should fail on a delete error other than 404", async () => {
       const { graph, provider } = setup();
       graph.deleteApplication.rejects(graphError(403, "Authorization_RequestDenied", "DELETE"));
-      const err = await provider.delete!(APP_ID, outputs).catch((e) => e);
+      const err = await provider.delete!(GALLERY_APP_ID, outputs).catch((e) => e);
       expect(err.message).to.contain(`Deleting application ${APP_ID}`).and.contain("403");
     });
+  });
+
+  describe("with a malformed id", () => {
+    for (const bad of [APP_ID, `${APP_ID}/${SP_ID}`, `${APP_ID}//${APP_CLIENT_ID}`, `${GALLERY_APP_ID}/x`]) {
+      it(`should refuse read, update and delete of ${JSON.stringify(bad)} without calling Graph`, async () => {
+        const { graph, provider } = setup();
+        const errors = [
+          await provider.read!(bad, outputs).catch((e) => e),
+          await provider.update!(bad, outputs, { ...inputs, displayName: "AWS Fabrikam" }).catch((e) => e),
+          await provider.delete!(bad, outputs).catch((e) => e),
+        ];
+        for (const err of errors) {
+          expect(err).to.be.instanceOf(Error);
+          expect(err.message)
+            .to.contain(`Malformed GalleryApp id ${JSON.stringify(bad)}`)
+            .and.contain("<applicationObjectId>/<servicePrincipalId>/<appId>");
+        }
+        expect(callSequence(graph)).to.deep.equal([]);
+      });
+    }
   });
 });

@@ -142,6 +142,8 @@ describe("ProvisioningJob provider", () => {
       expect(read.props.quarantine).to.deep.equal({
         reason: "EncounteredQuarantineException",
         since: "2026-05-01T11:00:00Z",
+        nextAttempt: "2026-05-01T13:00:00Z",
+        seriesCount: 1,
         error: {
           code: "AwsInvalidCredentials",
           message: "The credentials are invalid",

@@ -8,7 +8,7 @@ import {
   ProvisioningSecrets,
 } from "../../../provider/index";
 import { providerShim, type ResourceKind } from "../../../provider/resources/providerShim";
-import { TEMPLATE_ID } from "./resourceFakes";
+import { APP_CLIENT_ID, APP_ID, GALLERY_APP_ID, SP_ID, TEMPLATE_ID } from "./resourceFakes";
 
 /** Pulumi's wire marker of a secret input (engine-notes.md). */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -35,6 +35,18 @@ function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((v) => resolve(v)));
 }
 
+/** Whether an output's value is known (the SDK's runtime `isKnown`, which its typings leave out). */
+function isKnown(output: pulumi.Output<unknown>): Promise<boolean> {
+  return (output as unknown as { isKnown: Promise<boolean> }).isKnown;
+}
+
+/** The id the mock provider gives: the resources' id shapes (GalleryApp composite, job id = jobId). */
+function mockId(type: string, name: string, jobId: unknown): string {
+  if (type.endsWith(":GalleryApp")) return name === "odd-id" ? "not-a-composite-id" : GALLERY_APP_ID;
+  if (type.endsWith(":ProvisioningJob")) return String(jobId);
+  return `${name}-id`;
+}
+
 describe("resource classes and provider shims", () => {
   before(() => {
     pulumi.runtime.setMocks(
@@ -44,12 +56,14 @@ describe("resource classes and provider shims", () => {
           const plain: Record<string, unknown> = {};
           for (const [k, v] of Object.entries(args.inputs)) plain[k] = unwrap(v);
           // Play the provider: echo inputs plus made-up outputs.
+          const jobId = plain.jobId ?? "aws.job";
           return {
-            id: `${args.name}-id`,
+            id: mockId(args.type, args.name, jobId),
             state: {
               ...plain,
               servicePrincipalId: plain.servicePrincipalId ?? "sp-1",
-              jobId: plain.jobId ?? "aws.job",
+              appId: "mocked-app-id",
+              jobId,
               keys: ["SecretToken"],
               statusCode: "Active",
               scheduleState: "Active",
@@ -103,6 +117,25 @@ describe("resource classes and provider shims", () => {
     const provider = unwrap(byName.get("app")?.inputs.__provider) as string;
     expect(provider).to.be.a("string").and.contain("pulumi-graph-provisioning/runtime");
     expect(await valueOf(job.jobId)).to.equal("aws.job");
+  });
+
+  it("should derive GalleryApp's object ids from its resource id", async () => {
+    const app = new GalleryApp("app", { displayName: "AWS Contoso", templateId: TEMPLATE_ID });
+    expect(await valueOf(app.id)).to.equal(GALLERY_APP_ID);
+    // The mock's outputs say sp-1 and mocked-app-id: the values come from the id instead.
+    expect(await valueOf(app.applicationObjectId)).to.equal(APP_ID);
+    expect(await valueOf(app.servicePrincipalId)).to.equal(SP_ID);
+    expect(await valueOf(app.appId)).to.equal(APP_CLIENT_ID);
+    const job = new ProvisioningJob("job", { servicePrincipalId: app.servicePrincipalId, templateId: "aws" });
+    const reg = await valueOf(job.urn).then(() => registrations.find((r) => r.name === "job"));
+    expect(reg?.inputs.servicePrincipalId).to.equal(SP_ID);
+  });
+
+  it("should fall back to the provider's outputs when a mock gives a GalleryApp id of another shape", async () => {
+    const app = new GalleryApp("odd-id", { displayName: "AWS Contoso", templateId: TEMPLATE_ID });
+    expect(await valueOf(app.id)).to.equal("not-a-composite-id");
+    expect(await valueOf(app.servicePrincipalId)).to.equal("sp-1");
+    expect(await valueOf(app.appId)).to.equal("mocked-app-id");
   });
 
   it("should mark a connection with a clientSecret secret, and leave one without it plain", async () => {
@@ -178,5 +211,46 @@ describe("resource classes and provider shims", () => {
     await valueOf(flow.statusCode);
     expect(registrations.map((r) => r.name)).not.to.include("nostart-start");
     expect(flow.jobStart).to.equal(undefined);
+  });
+});
+
+describe("resource classes in a preview where only the id is known (an update step)", () => {
+  before(() => {
+    pulumi.runtime.setMocks(
+      {
+        // What the engine answers for an update in a preview: the old id, and outputs holding the
+        // new inputs only, so every computed output is unknown.
+        newResource: (args) => {
+          const id = args.type.endsWith(":GalleryApp") ? GALLERY_APP_ID : "aws.job-of-the-old-state";
+          const inputs = Object.fromEntries(Object.entries(args.inputs).map(([k, v]) => [k, unwrap(v)]));
+          return { id, state: inputs };
+        },
+        call: () => ({}),
+      },
+      "graph-provisioning-quickstart",
+      "unit",
+      true,
+    );
+  });
+  // Leave the SDK as the suite above left it (mocks, not a preview) for spec files that follow.
+  after(() =>
+    pulumi.runtime.setMocks(
+      { newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: () => ({}) },
+      "graph-provisioning-quickstart",
+      "unit",
+      false,
+    ),
+  );
+
+  it("should keep GalleryApp's ids and ProvisioningJob's jobId known, and other computed outputs unknown", async () => {
+    const app = new GalleryApp("app", { displayName: "AWS Fabrikam", templateId: TEMPLATE_ID });
+    const job = new ProvisioningJob("job", { servicePrincipalId: app.servicePrincipalId, templateId: "aws" });
+    for (const known of [app.applicationObjectId, app.servicePrincipalId, app.appId, job.jobId]) {
+      expect(await isKnown(known)).to.equal(true);
+    }
+    expect(await valueOf(app.servicePrincipalId)).to.equal(SP_ID);
+    expect(await valueOf(job.jobId)).to.equal("aws.job-of-the-old-state");
+    expect(await isKnown(job.statusCode)).to.equal(false);
+    expect(await isKnown(job.scheduleState)).to.equal(false);
   });
 });

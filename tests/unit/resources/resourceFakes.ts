@@ -111,6 +111,8 @@ export const TEMPLATE_ID = "8b1025e4-1dd2-430b-a150-2ef79cd700f5";
 export const APP_ID = "11111111-1111-4111-8111-111111111111";
 export const APP_CLIENT_ID = "22222222-2222-4222-8222-222222222222";
 export const SP_ID = "33333333-3333-4333-8333-333333333333";
+/** The GalleryApp resource id of the sample application: `<applicationObjectId>/<servicePrincipalId>/<appId>`. */
+export const GALLERY_APP_ID = `${APP_ID}/${SP_ID}/${APP_CLIENT_ID}`;
 export const JOB_ID = "aws.e4bbf44533ea4eabb17027f3a92e92aa.44444444-4444-4444-8444-444444444444";
 
 export function instantiated(displayName = "AWS Contoso"): ApplicationServicePrincipal {
