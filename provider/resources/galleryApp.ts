@@ -20,6 +20,13 @@ export interface GalleryAppArgs {
   templateDisplayName?: pulumi.Input<string>;
   /** Also purge the soft-deleted application on delete. Defaults to false (Entra keeps it 30 days). */
   permanentDelete?: pulumi.Input<boolean>;
+  /**
+   * Adopt an existing application instead of instantiating a new one (Pulumi cannot import dynamic
+   * resources): at create, the one application with this displayName and template becomes this
+   * resource; none ⇒ instantiate as usual; several ⇒ an error naming them. From then on the stack owns
+   * it, so destroy deletes it. Defaults to false.
+   */
+  adoptExisting?: pulumi.Input<boolean>;
   /** Where and as whom to call Graph; defaults to stack config `graphProvisioning:*`, then the environment. */
   connection?: pulumi.Input<ConnectionArgs>;
 }
@@ -49,6 +56,7 @@ export class GalleryApp extends pulumi.dynamic.Resource {
   declare public readonly templateDisplayName: pulumi.Output<string | null>;
   declare public readonly displayName: pulumi.Output<string>;
   declare public readonly permanentDelete: pulumi.Output<boolean>;
+  declare public readonly adoptExisting: pulumi.Output<boolean>;
   /** The connection input (secret). */
   declare public readonly connection: pulumi.Output<ConnectionSettings | null>;
 
@@ -61,6 +69,7 @@ export class GalleryApp extends pulumi.dynamic.Resource {
         templateId: args.templateId,
         templateDisplayName: args.templateDisplayName,
         permanentDelete: args.permanentDelete,
+        adoptExisting: args.adoptExisting,
         connection: secretWhenCredentialed(args.connection),
         applicationObjectId: undefined,
         appId: undefined,

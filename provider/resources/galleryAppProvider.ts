@@ -23,6 +23,7 @@ export interface GalleryAppInputs {
   templateId?: string | null;
   templateDisplayName?: string | null;
   permanentDelete?: boolean;
+  adoptExisting?: boolean;
   connection?: ConnectionSettings | null;
 }
 
@@ -39,6 +40,7 @@ export interface GalleryAppOutputs {
   templateDisplayName: string | null;
   displayName: string;
   permanentDelete: boolean;
+  adoptExisting: boolean;
   connection: ConnectionSettings | null;
 }
 
@@ -53,6 +55,7 @@ export const GALLERY_APP_SPEC: InputSpec = {
       expects: "an application template's exact displayName",
     },
     { name: "permanentDelete", default: false, rule: bool, expects: "true or false" },
+    { name: "adoptExisting", default: false, rule: bool, expects: "true or false" },
     { name: "connection", rule: connection, expects: "a connection object" },
   ],
   cross: [exactlyOneOf(["templateId", "templateDisplayName"]), connectionFields],
@@ -80,6 +83,7 @@ export function createGalleryAppProvider(deps: ProviderDeps): pulumi.dynamic.Res
       const updates = changedProperties(olds, news, [
         "displayName",
         "permanentDelete",
+        "adoptExisting",
         "connection",
         "templateDisplayName",
         "templateId",
@@ -91,18 +95,25 @@ export function createGalleryAppProvider(deps: ProviderDeps): pulumi.dynamic.Res
       const client = deps.clientFor(inputs.connection);
       const templateId =
         inputs.templateId ?? (await resolveTemplateByName(client, inputs.templateDisplayName ?? ""));
-      const made = await instantiateOnce(client, inputs.connection, templateId, inputs.displayName);
+      // An adopted application already existed and its SP was just read: no wait, and never a rollback.
+      const adopted = inputs.adoptExisting
+        ? await adoptExisting(client, templateId, inputs.displayName)
+        : undefined;
+      const made =
+        adopted ?? (await instantiateOnce(client, inputs.connection, templateId, inputs.displayName));
       const app = made.application;
       const sp = made.servicePrincipal;
-      try {
-        await retryWhileReplicating(
-          deps,
-          inputs.connection,
-          `Service principal ${sp.id} of application ${app.id}`,
-          () => client.getServicePrincipal(sp.id),
-        );
-      } catch (error) {
-        throw await rollBack(client, inputs.connection, app.id, error);
+      if (adopted === undefined) {
+        try {
+          await retryWhileReplicating(
+            deps,
+            inputs.connection,
+            `Service principal ${sp.id} of application ${app.id}`,
+            () => client.getServicePrincipal(sp.id),
+          );
+        } catch (error) {
+          throw await rollBack(client, inputs.connection, app.id, error);
+        }
       }
       const outs: GalleryAppOutputs = {
         applicationObjectId: app.id,
@@ -112,6 +123,7 @@ export function createGalleryAppProvider(deps: ProviderDeps): pulumi.dynamic.Res
         templateDisplayName: inputs.templateDisplayName ?? null,
         displayName: inputs.displayName,
         permanentDelete: inputs.permanentDelete ?? false,
+        adoptExisting: inputs.adoptExisting ?? false,
         connection: inputs.connection ?? null,
       };
       return {
@@ -138,6 +150,7 @@ export function createGalleryAppProvider(deps: ProviderDeps): pulumi.dynamic.Res
         templateDisplayName: props?.templateDisplayName ?? null,
         displayName: app.displayName ?? "",
         permanentDelete: props?.permanentDelete ?? false,
+        adoptExisting: props?.adoptExisting ?? false,
         connection: props?.connection ?? null,
       };
       return { id, props: outs };
@@ -161,6 +174,7 @@ export function createGalleryAppProvider(deps: ProviderDeps): pulumi.dynamic.Res
         templateDisplayName: news.templateDisplayName ?? null,
         displayName: news.displayName,
         permanentDelete: news.permanentDelete ?? false,
+        adoptExisting: news.adoptExisting ?? false,
         connection: news.connection ?? null,
       };
       return { outs: nullForUndefined({ ...outs }) };
@@ -191,6 +205,41 @@ export function createGalleryAppProvider(deps: ProviderDeps): pulumi.dynamic.Res
       }
     },
   };
+
+  /**
+   * `adoptExisting`: the one application with this displayName and template becomes this resource
+   * (Pulumi cannot import dynamic resources). None ⇒ undefined (instantiate as usual); several ⇒ an
+   * error naming them, since picking one would be a guess.
+   */
+  async function adoptExisting(
+    client: GraphApi,
+    templateId: string,
+    displayName: string,
+  ): Promise<ApplicationServicePrincipal | undefined> {
+    const what = `Adopting the application "${displayName}" made from template ${templateId}`;
+    let apps: Application[];
+    try {
+      apps = await client.listApplicationsByNameAndTemplate(displayName, templateId);
+    } catch (error) {
+      throw failure(what, error);
+    }
+    if (apps.length === 0) return undefined;
+    if (apps.length > 1) {
+      throw new Error(
+        `${what}: ${apps.length} applications match (${apps.map((a) => `${a.id} (appId ${a.appId})`).join(", ")}). ` +
+          `Rename all but one in the tenant, or give this resource another displayName.`,
+      );
+    }
+    if (client.getServicePrincipalByAppId === undefined) {
+      throw new Error(`${what}: this Graph client cannot look up a service principal by appId.`);
+    }
+    try {
+      const sp = await client.getServicePrincipalByAppId(apps[0].appId);
+      return { application: apps[0], servicePrincipal: sp };
+    } catch (error) {
+      throw failure(`${what}: reading its service principal (appId ${apps[0].appId})`, error);
+    }
+  }
 
   /**
    * Instantiates the template once. When the response is lost (the POST may have been applied), it

@@ -15,6 +15,12 @@ export interface ProvisioningJobArgs {
    * keeps the job's template.
    */
   templateId?: pulumi.Input<string>;
+  /**
+   * Adopt the service principal's existing job with this template instead of creating one (Pulumi
+   * cannot import dynamic resources); none ⇒ created as usual. From then on the stack owns the job, so
+   * destroy deletes it. Defaults to false.
+   */
+  adoptExisting?: pulumi.Input<boolean>;
   /** Where and as whom to call Graph; defaults to stack config `graphProvisioning:*`, then the environment. */
   connection?: pulumi.Input<ConnectionArgs>;
 }
@@ -44,6 +50,7 @@ export class ProvisioningJob extends pulumi.dynamic.Resource {
    * names none), `seriesCount` and Graph's `error`; the shape of the monitoring status's quarantine.
    */
   declare public readonly quarantine: pulumi.Output<QuarantineOutput | null>;
+  declare public readonly adoptExisting: pulumi.Output<boolean>;
   /** The connection input (secret). */
   declare public readonly connection: pulumi.Output<ConnectionSettings | null>;
 
@@ -54,6 +61,7 @@ export class ProvisioningJob extends pulumi.dynamic.Resource {
       {
         servicePrincipalId: args.servicePrincipalId,
         templateId: args.templateId,
+        adoptExisting: args.adoptExisting,
         connection: secretWhenCredentialed(args.connection),
         jobId: undefined,
         scheduleState: undefined,

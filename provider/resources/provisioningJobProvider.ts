@@ -6,12 +6,21 @@ import { quarantineOf, type QuarantineOutput } from "./jobSummary";
 import { changedProperties } from "./propertyDiff";
 import type { ProviderDeps } from "./providerDeps";
 import { retryWhileReplicating } from "./replication";
-import { checkInputs, connection, connectionFields, guid, type InputSpec, pathSegment } from "./validation";
+import {
+  bool,
+  checkInputs,
+  connection,
+  connectionFields,
+  guid,
+  type InputSpec,
+  pathSegment,
+} from "./validation";
 
 /** Plain inputs of ProvisioningJob (after check). */
 export interface ProvisioningJobInputs {
   servicePrincipalId: string;
   templateId?: string | null;
+  adoptExisting?: boolean;
   connection?: ConnectionSettings | null;
 }
 
@@ -24,6 +33,7 @@ export interface ProvisioningJobOutputs {
   scheduleInterval: string;
   statusCode: string;
   quarantine: QuarantineOutput | null;
+  adoptExisting: boolean;
   connection: ConnectionSettings | null;
 }
 
@@ -37,6 +47,7 @@ export const PROVISIONING_JOB_SPEC: InputSpec = {
       expects: "the service principal's object id (GUID)",
     },
     { name: "templateId", rule: pathSegment, expects: "a synchronization template id such as aws or scim" },
+    { name: "adoptExisting", default: false, rule: bool, expects: "true or false" },
     { name: "connection", rule: connection, expects: "a connection object" },
   ],
   cross: [connectionFields],
@@ -55,7 +66,7 @@ export function createProvisioningJobProvider(deps: ProviderDeps): pulumi.dynami
       if (news.templateId !== undefined && news.templateId !== null) {
         replaces.push(...changedProperties(olds, news, ["templateId"]));
       }
-      const updates = changedProperties(olds, news, ["connection"]);
+      const updates = changedProperties(olds, news, ["connection", "adoptExisting"]);
       return {
         changes: replaces.length > 0 || updates.length > 0,
         replaces,
@@ -68,8 +79,10 @@ export function createProvisioningJobProvider(deps: ProviderDeps): pulumi.dynami
       const client = deps.clientFor(inputs.connection);
       const sp = inputs.servicePrincipalId;
       const templateId = inputs.templateId ?? (await defaultTemplate(client, inputs.connection, sp));
-      const job = await createOnce(client, inputs.connection, sp, templateId);
-      return { id: job.id, outs: outputsOf(job, sp, inputs.connection) };
+      const job =
+        (inputs.adoptExisting ? await existingJob(client, sp, templateId) : undefined) ??
+        (await createOnce(client, inputs.connection, sp, templateId));
+      return { id: job.id, outs: outputsOf(job, sp, inputs.connection, inputs.adoptExisting) };
     },
 
     async read(id: string, props?: ProvisioningJobOutputs) {
@@ -82,12 +95,14 @@ export function createProvisioningJobProvider(deps: ProviderDeps): pulumi.dynami
         if (isNotFound(error)) return { id: "", props: {} };
         throw failure(`Reading synchronization job ${id} of service principal ${sp}`, error);
       }
-      return { id, props: outputsOf(job, sp, props?.connection) };
+      return { id, props: outputsOf(job, sp, props?.connection, props?.adoptExisting) };
     },
 
     async update(_id: string, olds: ProvisioningJobOutputs, news: ProvisioningJobInputs) {
-      // Only `connection` is updatable, and it is just recorded: everything else replaces.
-      return { outs: { ...olds, connection: news.connection ?? null } };
+      // Only `connection` and `adoptExisting` are updatable, and they are just recorded: everything else replaces.
+      return {
+        outs: { ...olds, connection: news.connection ?? null, adoptExisting: news.adoptExisting ?? false },
+      };
     },
 
     async delete(id: string, props: ProvisioningJobOutputs) {
@@ -133,6 +148,30 @@ export function createProvisioningJobProvider(deps: ProviderDeps): pulumi.dynami
         `${defaults.length === 0 ? "none" : defaults.length} marked default: ` +
         `${templates.map((t) => t.id).join(", ")}. Set templateId to one of them.`,
     );
+  }
+
+  /**
+   * `adoptExisting`: the service principal's job with this template becomes this resource (Pulumi
+   * cannot import dynamic resources); none ⇒ undefined, so it is created as usual.
+   */
+  async function existingJob(
+    client: GraphApi,
+    sp: string,
+    templateId: string,
+  ): Promise<SynchronizationJob | undefined> {
+    let jobs: SynchronizationJob[];
+    try {
+      jobs = (await client.listSynchronizationJobs(sp)).filter((j) => j.templateId === templateId);
+    } catch (error) {
+      throw failure(`Adopting the "${templateId}" job of service principal ${sp}`, error);
+    }
+    if (jobs.length > 1) {
+      throw new Error(
+        `Adopting the "${templateId}" job of service principal ${sp}: ${jobs.length} jobs match ` +
+          `(${jobs.map((j) => j.id).join(", ")}). Delete the extra ones, then run again.`,
+      );
+    }
+    return jobs[0];
   }
 
   /** POSTs the job; a lost response is answered by adopting the SP's job with that template. */
@@ -189,6 +228,7 @@ export function outputsOf(
   job: SynchronizationJob,
   servicePrincipalId: string,
   conn: ConnectionSettings | null | undefined,
+  adoptExisting: boolean | undefined,
 ): ProvisioningJobOutputs {
   return {
     jobId: job.id,
@@ -198,6 +238,7 @@ export function outputsOf(
     scheduleInterval: job.schedule?.interval ?? "",
     statusCode: job.status?.code ?? "NotConfigured",
     quarantine: quarantineOf(job),
+    adoptExisting: adoptExisting ?? false,
     connection: conn ?? null,
   };
 }

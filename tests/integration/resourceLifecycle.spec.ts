@@ -477,4 +477,40 @@ describe("resource providers against the emulator @emulator", function () {
       emulator.configure({ replicationDelayMs: 300 });
     });
   });
+
+  describe("adopting existing objects (adoptExisting)", () => {
+    it("should take over an app and its job made outside the stack, without a second of either", async () => {
+      emulator.reset();
+      emulator.configure({ replicationDelayMs: 0 });
+      // Made by hand (portal, script) before the stack existed.
+      const made = await graph.instantiateApplicationTemplate(AWS_TEMPLATE, "AWS Legacy");
+      const legacyJob = await graph.createSynchronizationJob(made.servicePrincipal.id, "aws");
+
+      const appState = await created(app, {
+        displayName: "AWS Legacy",
+        templateId: AWS_TEMPLATE,
+        adoptExisting: true,
+        connection,
+      });
+      expect(appState.outs.applicationObjectId).to.equal(made.application.id);
+      expect(appState.outs.servicePrincipalId).to.equal(made.servicePrincipal.id);
+      const jobState = await created(job, {
+        servicePrincipalId: made.servicePrincipal.id,
+        templateId: "aws",
+        adoptExisting: true,
+        connection,
+      });
+      expect(jobState.id).to.equal(legacyJob.id);
+      expect(liveApps("AWS Legacy")).to.have.length(1);
+      expect(emulator.state().jobs).to.have.length(1);
+      expect(
+        graphCalls().filter((e) => e.method === "POST" && /instantiate|\/jobs$/.test(e.path)),
+      ).to.have.length(2);
+
+      await job.delete!(jobState.id, jobState.outs);
+      await app.delete!(appState.id, appState.outs);
+      expect(liveApps("AWS Legacy")).to.deep.equal([]);
+      emulator.configure({ replicationDelayMs: 300 });
+    });
+  });
 });

@@ -36,6 +36,7 @@ const outputs: GalleryAppOutputs = {
   templateDisplayName: null,
   displayName: "AWS Contoso",
   permanentDelete: false,
+  adoptExisting: false,
   connection: null,
 };
 
@@ -190,6 +191,57 @@ describe("GalleryApp provider", () => {
         .to.contain(`Instantiating application template ${TEMPLATE_ID}`)
         .and.contain("400 Request_BadRequest");
       expect(callSequence(graph)).to.deep.equal(["instantiateApplicationTemplate"]);
+    });
+
+    describe("with adoptExisting", () => {
+      const existing = (id: string) => ({
+        id,
+        appId: APP_CLIENT_ID,
+        displayName: "AWS Contoso",
+        applicationTemplateId: TEMPLATE_ID,
+        createdDateTime: new Date(START - 30 * 86_400_000).toISOString(),
+      });
+
+      it("should adopt the one existing application with that name and template, without instantiating", async () => {
+        const { graph, provider } = setup({ withAppIdLookup: true });
+        graph.listApplicationsByNameAndTemplate.resolves([existing(APP_ID)]);
+        graph.getServicePrincipalByAppId!.resolves(instantiated().servicePrincipal);
+        const result = await provider.create({ ...inputs, adoptExisting: true });
+        expect(callSequence(graph)).to.deep.equal([
+          "listApplicationsByNameAndTemplate",
+          "getServicePrincipalByAppId",
+        ]);
+        expect(graph.listApplicationsByNameAndTemplate.firstCall.args).to.deep.equal([
+          "AWS Contoso",
+          TEMPLATE_ID,
+        ]);
+        expect(result).to.deep.equal({ id: GALLERY_APP_ID, outs: { ...outputs, adoptExisting: true } });
+      });
+
+      it("should instantiate as usual when no application matches", async () => {
+        const { graph, provider } = setup({ withAppIdLookup: true });
+        graph.listApplicationsByNameAndTemplate.resolves([]);
+        graph.instantiateApplicationTemplate.resolves(instantiated());
+        graph.getServicePrincipal.resolves(instantiated().servicePrincipal);
+        const result = await provider.create({ ...inputs, adoptExisting: true });
+        expect(callSequence(graph)).to.deep.equal([
+          "listApplicationsByNameAndTemplate",
+          "instantiateApplicationTemplate",
+          "getServicePrincipal",
+        ]);
+        expect(result.id).to.equal(GALLERY_APP_ID);
+      });
+
+      it("should refuse to guess between several matching applications, naming them", async () => {
+        const { graph, provider } = setup({ withAppIdLookup: true });
+        graph.listApplicationsByNameAndTemplate.resolves([existing("app-one"), existing("app-two")]);
+        const err = await provider.create({ ...inputs, adoptExisting: true }).catch((e) => e);
+        expect(err.message)
+          .to.contain("2 applications match")
+          .and.to.contain("app-one")
+          .and.to.contain("app-two");
+        expect(graph.instantiateApplicationTemplate.callCount).to.equal(0);
+      });
     });
 
     describe("when the instantiate response is lost", () => {

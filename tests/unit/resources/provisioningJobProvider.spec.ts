@@ -39,6 +39,7 @@ const outputs: ProvisioningJobOutputs = {
   scheduleInterval: "PT40M",
   statusCode: "NotConfigured",
   quarantine: null,
+  adoptExisting: false,
   connection: null,
 };
 
@@ -129,6 +130,33 @@ describe("ProvisioningJob provider", () => {
       const err = await provider.create({ servicePrincipalId: SP_ID, templateId: "aws" }).catch((e) => e);
       expect(err.message).to.contain("aws.1, aws.2");
       expect(graph.createSynchronizationJob.callCount).to.equal(1);
+    });
+  });
+
+  describe("with adoptExisting", () => {
+    it("should adopt the SP's job with that template instead of creating one", async () => {
+      const { graph, provider } = setup();
+      graph.listSynchronizationJobs.resolves([job({ id: "scim.1", templateId: "scim" }), job()]);
+      const result = await provider.create({
+        servicePrincipalId: SP_ID,
+        templateId: "aws",
+        adoptExisting: true,
+      });
+      expect(callSequence(graph)).to.deep.equal(["listSynchronizationJobs"]);
+      expect(result).to.deep.equal({ id: JOB_ID, outs: { ...outputs, adoptExisting: true } });
+    });
+
+    it("should create the job when none has that template", async () => {
+      const { graph, provider } = setup();
+      graph.listSynchronizationJobs.resolves([job({ id: "scim.1", templateId: "scim" })]);
+      graph.createSynchronizationJob.resolves(job());
+      const result = await provider.create({
+        servicePrincipalId: SP_ID,
+        templateId: "aws",
+        adoptExisting: true,
+      });
+      expect(callSequence(graph)).to.deep.equal(["listSynchronizationJobs", "createSynchronizationJob"]);
+      expect(result.id).to.equal(JOB_ID);
     });
   });
 

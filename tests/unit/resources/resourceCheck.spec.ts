@@ -171,7 +171,7 @@ describe("resource check()", () => {
 
   it("should apply defaults to the returned inputs", async () => {
     const app = await providers.GalleryApp.check!({}, good.GalleryApp);
-    expect(app.inputs).to.deep.equal({ ...good.GalleryApp, permanentDelete: false });
+    expect(app.inputs).to.deep.equal({ ...good.GalleryApp, permanentDelete: false, adoptExisting: false });
     const secrets = await providers.ProvisioningSecrets.check!({}, good.ProvisioningSecrets);
     expect(secrets.inputs?.validate).to.equal(true);
     const start = await providers.JobStart.check!({}, good.JobStart);
