@@ -23,7 +23,11 @@ export interface RequestPacerOptions {
   decreaseFactor?: number;
   /** Below this interval pacing switches off. Defaults to 1 ms. */
   minIntervalMs?: number;
-  /** At most one growth per this many milliseconds, so one burst of 429s counts once. Defaults to 1 000 ms. */
+  /**
+   * At most one growth per this many milliseconds, so one burst of 429s counts once. Applies when
+   * {@link RequestPacer.onThrottled} gets no release number; with one, a 429 grows the interval only
+   * when its request was released after the last growth. Defaults to 1 000 ms.
+   */
   increaseCooldownMs?: number;
 }
 
@@ -32,7 +36,13 @@ interface LaneState {
   intervalMs: number;
   nextReleaseAt: number;
   lastIncreaseAt: number;
-  queue: (() => void)[];
+  /** Requests released so far (the release number of the latest). */
+  released: number;
+  /** `released` when the interval last grew. */
+  releasedAtIncrease: number;
+  /** Largest wait a 429 named since pacing began, in ms (capped); bounds the interval's growth. */
+  largestWaitMs: number;
+  queue: ((release: number) => void)[];
   pumping: boolean;
 }
 
@@ -72,35 +82,71 @@ export class RequestPacer {
       intervalMs: 0,
       nextReleaseAt: 0,
       lastIncreaseAt: -Infinity,
+      released: 0,
+      releasedAtIncrease: 0,
+      largestWaitMs: 0,
       queue: [],
       pumping: false,
     });
     this.lanes = { read: lane(), write: lane() };
   }
 
-  /** Resolves when a request of `lane` may be sent. */
-  acquire(lane: PacerLane): Promise<void> {
+  /**
+   * Resolves when a request of `lane` may be sent, with its release number (1, 2, …), which the
+   * caller hands back to {@link onThrottled} if that request is throttled.
+   */
+  acquire(lane: PacerLane): Promise<number> {
     const s = this.lanes[lane];
-    if (s.intervalMs === 0 && s.queue.length === 0 && this.now() >= s.blockedUntil) return Promise.resolve();
-    return new Promise<void>((resolve) => {
+    if (s.intervalMs === 0 && s.queue.length === 0 && this.now() >= s.blockedUntil) {
+      return Promise.resolve(this.release(s));
+    }
+    return new Promise<number>((resolve) => {
       s.queue.push(resolve);
       if (!s.pumping) void this.pump(s);
     });
   }
 
-  /** Records a throttled response that asked to wait `retryAfterMs` (learned as the release interval). */
-  onThrottled(lane: PacerLane, retryAfterMs: number): void {
+  /**
+   * Records a throttled response that asked to wait `retryAfterMs`: the lane waits that long, and
+   * the release interval becomes at least that (capped), growing by `increaseFactor` once per
+   * round of releases. `release` is the number {@link acquire} gave the throttled request: 429s of
+   * requests released before the last growth are the same overload seen late, and do not grow it
+   * again (TCP's one decrease per window); without it, a time cooldown stands in.
+   */
+  onThrottled(lane: PacerLane, retryAfterMs: number, release?: number): void {
     const s = this.lanes[lane];
     const now = this.now();
     s.blockedUntil = Math.max(s.blockedUntil, now + retryAfterMs);
     const learned = Math.min(Math.max(retryAfterMs, this.minIntervalMs), this.maxIntervalMs);
+    const fresh =
+      release === undefined
+        ? now - s.lastIncreaseAt >= this.increaseCooldownMs
+        : release > s.releasedAtIncrease;
     if (s.intervalMs === 0) {
       s.intervalMs = learned;
+      s.largestWaitMs = learned;
       s.lastIncreaseAt = now;
-    } else if (now - s.lastIncreaseAt >= this.increaseCooldownMs) {
-      s.intervalMs = Math.min(this.maxIntervalMs, Math.max(s.intervalMs * this.increaseFactor, learned));
+      s.releasedAtIncrease = s.released;
+    } else if (fresh) {
+      s.releasedAtIncrease = s.released;
+      s.largestWaitMs = Math.max(s.largestWaitMs, learned);
+      s.intervalMs = Math.min(
+        this.maxIntervalMs,
+        WAIT_MULTIPLE_BOUND * s.largestWaitMs,
+        Math.max(s.intervalMs * this.increaseFactor, learned),
+      );
       s.lastIncreaseAt = now;
+    } else {
+      // Within the cooldown the interval does not grow by the factor, but it never stays below what
+      // the server just asked for: the first 429s of a burst name a fraction of the refill time, a
+      // 429 right after a granted write names all of it (bench/results.md, write budget).
+      s.largestWaitMs = Math.max(s.largestWaitMs, learned);
+      s.intervalMs = Math.max(s.intervalMs, learned);
     }
+  }
+
+  private release(s: LaneState): number {
+    return ++s.released;
   }
 
   /** Records a response that was not throttled: the interval shrinks, and pacing ends below the minimum. */
@@ -108,7 +154,10 @@ export class RequestPacer {
     const s = this.lanes[lane];
     if (s.intervalMs === 0) return;
     s.intervalMs *= this.decreaseFactor;
-    if (s.intervalMs < this.minIntervalMs) s.intervalMs = 0;
+    if (s.intervalMs < this.minIntervalMs) {
+      s.intervalMs = 0;
+      s.largestWaitMs = 0;
+    }
   }
 
   /** The current state of `lane`. */
@@ -129,7 +178,7 @@ export class RequestPacer {
           await this.sleep(releaseAt - now);
           continue;
         }
-        s.queue.shift()?.();
+        s.queue.shift()?.(this.release(s));
         s.nextReleaseAt = now + s.intervalMs;
       }
     } finally {
@@ -137,6 +186,15 @@ export class RequestPacer {
     }
   }
 }
+
+/**
+ * The interval never grows past this multiple of the largest wait a 429 named since pacing began:
+ * spacing requests much further apart than the server ever asked anyone to wait only loses time,
+ * and with 429s that come regardless of rate, unbounded growth runs away to the cap. Above 1, so
+ * that under a token bucket (whose waits are at most its refill time) the pace can swing below the
+ * refill rate and the bucket's headroom absorbs the swings (bench/results.md, write budget).
+ */
+const WAIT_MULTIPLE_BOUND = 2;
 
 const pacers = new Map<string, RequestPacer>();
 

@@ -51,7 +51,7 @@ describe("RequestPacer", () => {
     expect(pacer.state("write").intervalMs).to.equal(300);
   });
 
-  it("should grow the interval at most once per cooldown, up to the cap", () => {
+  it("should grow the interval at most once per cooldown, up to twice the largest wait and the cap", () => {
     const pacer = new RequestPacer({ maxIntervalMs: 1_000, increaseFactor: 2, increaseCooldownMs: 1_000 });
     pacer.onThrottled("write", 300);
     expect(pacer.state("write").intervalMs).to.equal(300);
@@ -62,11 +62,40 @@ describe("RequestPacer", () => {
     expect(pacer.state("write").intervalMs).to.equal(600);
     clock.tick(1_000);
     pacer.onThrottled("write", 300);
-    expect(pacer.state("write").intervalMs).to.equal(1_000);
+    // Bounded at twice the largest wait named so far (600), below the cap.
+    expect(pacer.state("write").intervalMs).to.equal(600);
     clock.tick(1_000);
     pacer.onThrottled("write", 60_000);
     expect(pacer.state("write").intervalMs).to.equal(1_000);
     expect(pacer.state("write").blockedUntil).to.equal(63_000);
+  });
+
+  it("should never keep the interval below a Retry-After seen within the cooldown", () => {
+    const pacer = new RequestPacer({ increaseFactor: 2, increaseCooldownMs: 1_000 });
+    pacer.onThrottled("write", 3); // a token bucket's first 429 names a fraction of its refill time
+    expect(pacer.state("write").intervalMs).to.equal(3);
+    pacer.onThrottled("write", 10); // one right after a granted write names all of it
+    expect(pacer.state("write").intervalMs).to.equal(10);
+    pacer.onThrottled("write", 4);
+    expect(pacer.state("write").intervalMs).to.equal(10);
+  });
+
+  it("should number releases and grow the interval once per round of releases, not per late 429", async () => {
+    const pacer = new RequestPacer({ increaseFactor: 2, increaseCooldownMs: 60_000 });
+    const first = await Promise.all([pacer.acquire("write"), pacer.acquire("write"), pacer.acquire("write")]);
+    expect(first).to.deep.equal([1, 2, 3]);
+    pacer.onThrottled("write", 10, 1);
+    expect(pacer.state("write").intervalMs).to.equal(10);
+    // Released before that growth: the same overload seen late, whatever the cooldown says.
+    pacer.onThrottled("write", 10, 2);
+    pacer.onThrottled("write", 10, 3);
+    expect(pacer.state("write").intervalMs).to.equal(10);
+    const next = pacer.acquire("write");
+    await clock.tickAsync(10);
+    expect(await next).to.equal(4);
+    // Released after it, and throttled again: the pace is still too fast, so it grows.
+    pacer.onThrottled("write", 10, 4);
+    expect(pacer.state("write").intervalMs).to.equal(20);
   });
 
   it("should shrink the interval on success and stop pacing below the minimum", async () => {

@@ -1,0 +1,179 @@
+/**
+ * Fault matrix (design.md §5, §8; issue 7): for every Graph call of an AppProvisioning up and
+ * destroy, each fault of {429 with Retry-After, 500, 503, connection reset, timeout, apply then
+ * drop the response} is injected once. The operation succeeds or fails with a clear error, and
+ * after at most one rerun the tenant holds exactly the declared objects: no orphan, no duplicate.
+ * Runs the real providers in-process against the emulator, with short timeouts and tiny backoff.
+ */
+import { expect } from "chai";
+import type { FaultSpec } from "../../emulator";
+import {
+  CLIENT_TIMEOUT_MS,
+  destroyApp,
+  plainState,
+  RELIABILITY_CREDENTIALS,
+  startRig,
+  upApp,
+  type Rig,
+  type RigState,
+} from "./reliabilityRig";
+
+/** One Graph call of the flow, as a fault target (method + path regex over `/v1.0/…`). */
+interface GraphCall {
+  phase: "up" | "destroy";
+  name: string;
+  method: string;
+  pathPattern: string;
+}
+
+const SP = "/servicePrincipals/[^/]+";
+const JOB = `${SP}/synchronization/jobs/[^/]+`;
+
+const CALLS: GraphCall[] = [
+  {
+    phase: "up",
+    name: "instantiate",
+    method: "POST",
+    pathPattern: "/applicationTemplates/[^/]+/instantiate$",
+  },
+  { phase: "up", name: "read service principal", method: "GET", pathPattern: `${SP}$` },
+  { phase: "up", name: "create job", method: "POST", pathPattern: `${SP}/synchronization/jobs$` },
+  { phase: "up", name: "validateCredentials", method: "POST", pathPattern: `${JOB}/validateCredentials$` },
+  { phase: "up", name: "save secrets", method: "PUT", pathPattern: `${SP}/synchronization/secrets$` },
+  { phase: "up", name: "read job before start", method: "GET", pathPattern: `${JOB}$` },
+  { phase: "up", name: "start job", method: "POST", pathPattern: `${JOB}/start$` },
+  { phase: "destroy", name: "pause job", method: "POST", pathPattern: `${JOB}/pause$` },
+  { phase: "destroy", name: "clear secrets", method: "PUT", pathPattern: `${SP}/synchronization/secrets$` },
+  { phase: "destroy", name: "delete job", method: "DELETE", pathPattern: `${JOB}$` },
+  { phase: "destroy", name: "delete application", method: "DELETE", pathPattern: "/applications/[^/]+$" },
+];
+
+/** The read of the job after start is the second GET of the job: a fault with count 2 would hit both. */
+const READ_AFTER_START: GraphCall = {
+  phase: "up",
+  name: "read job after start",
+  method: "GET",
+  pathPattern: `${JOB}$`,
+};
+
+const FAULTS: { name: string; spec: Omit<FaultSpec, "method" | "pathPattern"> }[] = [
+  { name: "429 with Retry-After", spec: { kind: "status", status: 429, retryAfterMs: 30 } },
+  { name: "500", spec: { kind: "status", status: 500 } },
+  { name: "503", spec: { kind: "status", status: 503 } },
+  { name: "connection reset", spec: { kind: "reset" } },
+  { name: "timeout", spec: { kind: "delay", delayMs: CLIENT_TIMEOUT_MS + 300 } },
+  { name: "apply then drop the response", spec: { kind: "dropResponse" } },
+];
+
+describe("fault matrix: AppProvisioning up and destroy under injected faults @reliability @emulator", function () {
+  this.timeout(20_000);
+  let rig: Rig;
+  /** Everything the runs wrote: plain state, error messages, client log lines. */
+  const written: string[] = [];
+  let scenarios = 0;
+
+  before(async () => {
+    rig = await startRig();
+  });
+  after(async () => {
+    await rig?.emulator.stop();
+  });
+  beforeEach(() => {
+    rig.emulator.reset();
+    rig.renew();
+  });
+
+  /** Live applications, service principals and jobs with `displayName`. */
+  function tenantHolds(displayName: string) {
+    const snapshot = rig.emulator.state();
+    const live = (o: Record<string, unknown>) =>
+      o.deletedDateTime === null || o.deletedDateTime === undefined;
+    const apps = snapshot.applications.filter((a) => live(a) && a.displayName === displayName);
+    const sps = snapshot.servicePrincipals.filter((s) => live(s) && s.displayName === displayName);
+    const spIds = new Set(sps.map((s) => String(s.id)));
+    const jobs = snapshot.jobs.filter((j) => spIds.has(j.servicePrincipalId));
+    const secrets = snapshot.secrets.filter((s) => spIds.has(s.servicePrincipalId));
+    return { apps, sps, jobs, secrets, snapshot };
+  }
+
+  /** Runs `op`; on failure checks the error is clear and runs it once more (a rerun). */
+  async function withOneRerun(op: () => Promise<void>): Promise<{ failedOnce: boolean }> {
+    try {
+      await op();
+      return { failedOnce: false };
+    } catch (error) {
+      expect(error, "the failure is an Error").to.be.instanceOf(Error);
+      const message = (error as Error).message;
+      written.push(message, String((error as Error).stack));
+      // Clear: says what failed, in words, not "[object Object]" or an empty message.
+      expect(message.length, message).to.be.greaterThan(20);
+      expect(message).to.not.match(/\[object Object\]|^undefined|^Error$/);
+      rig.renew(); // the rerun is a new `pulumi up`: a fresh provider process
+      await op();
+      return { failedOnce: true };
+    }
+  }
+
+  function expectExactlyDeclared(displayName: string): void {
+    const { apps, sps, jobs, secrets } = tenantHolds(displayName);
+    expect(apps, "applications named like the declared one").to.have.length(1);
+    expect(sps, "service principals").to.have.length(1);
+    expect(jobs, "synchronization jobs").to.have.length(1);
+    expect(jobs[0].templateId).to.equal("aws");
+    expect(jobs[0].schedule.state, "job started").to.equal("Active");
+    expect(secrets.map((s) => s.key).sort()).to.deep.equal(Object.keys(RELIABILITY_CREDENTIALS).sort());
+  }
+
+  function expectNothingLeft(displayName: string): void {
+    const { apps, sps, jobs } = tenantHolds(displayName);
+    expect(apps, "live applications left").to.have.length(0);
+    expect(sps, "live service principals left").to.have.length(0);
+    expect(jobs, "jobs left").to.have.length(0);
+  }
+
+  for (const call of [...CALLS.slice(0, 7), READ_AFTER_START, ...CALLS.slice(7)]) {
+    for (const fault of FAULTS) {
+      it(`should end with exactly the declared objects: ${call.phase}, ${fault.name} on ${call.name}`, async () => {
+        scenarios++;
+        const displayName = `Fault ${call.phase} ${call.name} ${fault.name}`;
+        const state: RigState = {};
+        const spec: FaultSpec = { ...fault.spec, method: call.method, pathPattern: call.pathPattern };
+        if (call === READ_AFTER_START) {
+          // Let the first read of the job pass; hit the second.
+          spec.count = 1;
+          rig.emulator.injectFault({
+            method: "GET",
+            pathPattern: call.pathPattern,
+            kind: "delay",
+            delayMs: 0,
+            count: 1,
+          });
+        }
+        if (call.phase === "up") {
+          rig.emulator.injectFault(spec);
+          await withOneRerun(() => upApp(rig, displayName, state));
+          written.push(plainState(state));
+          expectExactlyDeclared(displayName);
+        } else {
+          await upApp(rig, displayName, state);
+          expectExactlyDeclared(displayName);
+          rig.emulator.injectFault(spec);
+          await withOneRerun(() => destroyApp(rig, state));
+          written.push(plainState(state));
+          expect(Object.keys(state), "resources still in state").to.deep.equal([]);
+          expectNothingLeft(displayName);
+        }
+        const hit = rig.emulator.requestLog().filter((e) => e.fault !== undefined && e.fault !== "delay");
+        if (fault.spec.kind !== "delay") expect(hit.length, "the fault was injected").to.be.greaterThan(0);
+      });
+    }
+  }
+
+  it("should find no secret value in anything the runs wrote (state, errors, client logs, emulator log)", () => {
+    expect(scenarios, "matrix scenarios ran").to.equal((CALLS.length + 1) * FAULTS.length);
+    const corpus = [...written, ...rig.logLines, JSON.stringify(rig.emulator.requestLog())].join("\n");
+    for (const value of [...Object.values(RELIABILITY_CREDENTIALS), rig.connection.clientSecret!]) {
+      expect(corpus.includes(value), `a secret value appears in plain text`).to.equal(false);
+    }
+  });
+});
