@@ -1,6 +1,6 @@
 /**
  * Every JSON body the emulator returns for the synchronization / provisioning-log entity types is walked
- * against the official CSDL (../shared/graph-csdl): each property must exist on the matching type (or a
+ * against the official CSDL (tests/fixtures/graph-csdl, extracted from microsoftgraph/msgraph-metadata): each property must exist on the matching type (or a
  * base type) and each enum value must be a member of its enum.
  */
 import { expect } from "chai";
@@ -15,14 +15,9 @@ interface CsdlType {
   properties: Map<string, string>;
 }
 
+/** Microsoft's v1.0 CSDL for the synchronization and provisioning-log types, vendored as a test fixture. */
 function csdlFile(): string {
-  const candidates = [
-    path.resolve(__dirname, "../../../shared/graph-csdl/sync-subset-v1.0.csdl.xml"),
-    "/work/shared/graph-csdl/sync-subset-v1.0.csdl.xml",
-  ];
-  const found = candidates.find((c) => fs.existsSync(c));
-  if (!found) throw new Error(`CSDL not found in ${candidates.join(", ")}`);
-  return found;
+  return path.resolve(__dirname, "../fixtures/graph-csdl/sync-subset-v1.0.csdl.xml");
 }
 
 /** Parses EntityType / ComplexType / EnumType declarations out of the CSDL XML. */
