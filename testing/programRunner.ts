@@ -26,7 +26,13 @@ import type * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { EngineHarness, HostCallError, type ResourceRef, type StackConfigMap } from "./engineHarness";
 import { passphraseFromEnvironment } from "./passphraseCrypter";
-import { deepEqual, displayValue, stripSecretsMap, type PropertyMap } from "./propertyValues";
+import {
+  deepEqual,
+  displayValue,
+  SECRET_PLACEHOLDER,
+  stripSecretsMap,
+  type PropertyMap,
+} from "./propertyValues";
 import { readProject, readStackConfig, stackConfigPath, type ConfigInput } from "./stackConfig";
 import { StateFile, type ResourceState, type StackState } from "./stateFile";
 
@@ -786,12 +792,8 @@ export function formatRunResult(result: RunResult): string {
   if (Object.keys(result.outputs).length > 0) {
     lines.push("", "Outputs:");
     for (const [k, v] of Object.entries(result.outputs)) {
-      const shown =
-        typeof v === "string"
-          ? v === "[unknown]"
-            ? "output<string>"
-            : JSON.stringify(v)
-          : JSON.stringify(v);
+      // As Pulumi prints them: unknowns as output<T>, secrets as a bare [secret].
+      const shown = v === "[unknown]" ? "output<string>" : v === SECRET_PLACEHOLDER ? v : JSON.stringify(v);
       lines.push(`    ${k}: ${shown}`);
     }
   }

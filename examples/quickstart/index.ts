@@ -52,3 +52,6 @@ export const appId = app.appId;
 export const servicePrincipalId = app.servicePrincipalId;
 export const jobId = job.jobId;
 export const statusCode = start.statusCode;
+export const credentialKeys = secrets.keys;
+// Secret end to end: encrypted in state, printed as [secret].
+export const savedCredentials = secrets.credentials;

@@ -70,6 +70,9 @@ describe("npm run demo (dist/testing/demo.js) @engine @emulator", function () {
       from = at + line.length;
     }
     expect(output).to.match(/create\s+success\s+Emulated User 1/);
+    // The saved credentials are exported as a stack output and stay secret in the summary.
+    expect(output).to.match(/savedCredentials: \[secret\]/);
+    expect(output).to.match(/credentialKeys: \[/);
     // The change's preview plans the rename alone: nothing to replace, create or delete.
     const changePlan = output.slice(
       output.indexOf("=== change:"),
