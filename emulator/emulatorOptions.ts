@@ -1,4 +1,5 @@
 /** Options of `startEmulator`, their defaults, and the checks that reject bad values by field name. */
+import type { TenantCredentials } from "./store";
 import { GRAPH_LIMITS, type GraphLimits } from "./throttling";
 
 /** Fixed default tenant id, so a committed stack file can target the emulator. */
@@ -27,6 +28,12 @@ export interface EmulatorOptions {
   clientId?: string;
   /** That client's secret. Defaults to `DEFAULT_CLIENT_SECRET`. */
   clientSecret?: string;
+  /**
+   * More tenants (or more clients of a tenant) served besides the default one, each with the client allowed to
+   * get tokens for it, as `addTenant()` registers them (the bin's repeatable `--tenant ID:CLIENT:SECRET`).
+   * Defaults to none.
+   */
+  tenants?: TenantCredentials[];
   /** ms after creation during which an object and its sub-resources answer 404. Defaults to 0. */
   replicationDelayMs?: number;
   /** ms a simulated synchronization cycle takes (start ⇒ first cycle end). Defaults to 200. */
@@ -151,6 +158,17 @@ export function checkOptions(options: EmulatorOptions): void {
   if (options.tenantId !== undefined) checkGuid(options.tenantId, "tenantId");
   if (options.clientId !== undefined) checkGuid(options.clientId, "clientId");
   if (options.clientSecret !== undefined) checkSecret(options.clientSecret, "clientSecret");
+  if (options.tenants !== undefined) {
+    if (!Array.isArray(options.tenants))
+      throw new Error("tenants: must be an array of {tenantId, clientId, clientSecret}");
+    options.tenants.forEach((t, i) => {
+      if (!t || typeof t !== "object")
+        throw new Error(`tenants[${i}]: must be an object {tenantId, clientId, clientSecret}`);
+      checkGuid(t.tenantId, `tenants[${i}].tenantId`);
+      checkGuid(t.clientId, `tenants[${i}].clientId`);
+      checkSecret(t.clientSecret, `tenants[${i}].clientSecret`);
+    });
+  }
   const {
     replicationDelayMs,
     cycleTimeMs,
@@ -167,4 +185,23 @@ export function checkOptions(options: EmulatorOptions): void {
     graphLimits,
     defaultAssignments,
   });
+}
+
+/**
+ * Parses the bin's `--tenant` value `TENANT_ID:CLIENT_ID:SECRET` (two GUIDs, then a secret that may itself
+ * contain `:`). Throws an Error saying what is expected, without echoing the secret.
+ */
+export function parseTenantFlag(value: string): TenantCredentials {
+  const first = value.indexOf(":");
+  const second = first < 0 ? -1 : value.indexOf(":", first + 1);
+  if (second < 0) {
+    throw new Error(
+      "expected TENANT_ID:CLIENT_ID:SECRET (two GUIDs and a non-empty secret, colon-separated)",
+    );
+  }
+  return {
+    tenantId: checkGuid(value.slice(0, first), "tenant id"),
+    clientId: checkGuid(value.slice(first + 1, second), "client id"),
+    clientSecret: checkSecret(value.slice(second + 1), "secret"),
+  };
 }

@@ -117,6 +117,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     key: cert.key,
     quiet: options.quiet ?? true,
   });
+  for (const extra of options.tenants ?? []) server.addTenant(extra);
   const port = await server.listen(options.port ?? 0, host);
   // Clients address the emulator by a name the certificate covers, even when it listens on all interfaces.
   const publicHost =

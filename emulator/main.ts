@@ -5,12 +5,18 @@
  * The data directory defaults to `./.graph-emulator`, so the same flags give the same certificate.
  */
 import { Command, InvalidArgumentError } from "commander";
-import { startEmulator } from "./index";
+import { parseTenantFlag } from "./emulatorOptions";
+import { startEmulator, type TenantCredentials } from "./index";
 
 function integer(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("must be a non-negative integer");
   return n;
+}
+
+/** Collects repeated `--tenant` values as given; they are checked after parsing (see below). */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -23,6 +29,12 @@ async function main(argv: string[]): Promise<void> {
     .option("--tenant-id <guid>", "default tenant id")
     .option("--client-id <guid>", "default client id")
     .option("--client-secret <secret>", "default client secret")
+    .option(
+      "--tenant <id:client:secret>",
+      "another tenant and the client allowed to sign in to it (repeatable)",
+      collect,
+      [] as string[],
+    )
     .option("--replication-delay-ms <ms>", "404 window after creation", integer, 0)
     .option("--cycle-time-ms <ms>", "simulated synchronization cycle time", integer, 200)
     .option("--latency-ms <ms>", "latency added to every request", integer, 0)
@@ -40,12 +52,21 @@ async function main(argv: string[]): Promise<void> {
     tenantId?: string;
     clientId?: string;
     clientSecret?: string;
+    tenant: string[];
     replicationDelayMs: number;
     cycleTimeMs: number;
     latencyMs: number;
     graphLimits?: boolean;
     verbose?: boolean;
   }>();
+  // Checked here rather than by commander, whose error message would repeat the value and so the secret.
+  const tenants = o.tenant.flatMap((value): TenantCredentials[] => {
+    try {
+      return [parseTenantFlag(value)];
+    } catch (e) {
+      return program.error(`error: option '--tenant <id:client:secret>': ${(e as Error).message}`);
+    }
+  });
   const handle = await startEmulator({
     port: o.port,
     host: o.host,
@@ -54,6 +75,7 @@ async function main(argv: string[]): Promise<void> {
     tenantId: o.tenantId,
     clientId: o.clientId,
     clientSecret: o.clientSecret,
+    tenants,
     replicationDelayMs: o.replicationDelayMs,
     cycleTimeMs: o.cycleTimeMs,
     latencyMs: o.latencyMs,

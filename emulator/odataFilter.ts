@@ -3,7 +3,7 @@
  * serves — `eq ne gt ge lt le`, `and or not`, parentheses, `contains/startswith/endswith`, `tolower/toupper`,
  * property paths (`servicePrincipal/id`), and one-level lambdas (`categories/any(c:contains(c,'x'))`).
  * Unquoted dates (`2023-07-30`, `2023-07-30T10:00:00Z`) compare as instants; strings compare case-sensitively,
- * as Graph's provisioning-log filters do (graph-api.md §10).
+ * as Graph's provisioning-log filters do (graph-api.md §10), unless {@link FilterMatchOptions} says otherwise.
  */
 
 /** A malformed or unsupported `$filter`; the message says what was wrong. */
@@ -226,6 +226,16 @@ export function filterProperties(node: FilterNode, bound: string[] = []): string
 
 type Scope = Record<string, unknown>;
 
+/** How {@link matchesFilter} compares text. */
+export interface FilterMatchOptions {
+  /**
+   * `contains`, `startswith` and `endswith` ignore case, as Graph's gallery search does
+   * (`contains(displayName,'salesf')` finds "Salesforce", graph-api.md §1). Comparisons (`eq`, …) stay exact.
+   * Defaults to false (case-sensitive).
+   */
+  caseInsensitiveText?: boolean;
+}
+
 function resolve(path: string[], item: unknown, scope: Scope): unknown {
   let current: unknown =
     path[0] in scope ? scope[path[0]] : (item as Record<string, unknown> | null)?.[path[0]];
@@ -275,29 +285,40 @@ function compare(
   }
 }
 
-/** Evaluates a parsed filter against one JSON object. */
-export function matchesFilter(node: FilterNode, item: unknown, scope: Scope = {}): boolean {
+/** Evaluates a parsed filter against one JSON object. `scope` binds lambda variables (used by `any()`). */
+export function matchesFilter(
+  node: FilterNode,
+  item: unknown,
+  scope: Scope = {},
+  options: FilterMatchOptions = {},
+): boolean {
   switch (node.kind) {
     case "and":
-      return matchesFilter(node.left, item, scope) && matchesFilter(node.right, item, scope);
+      return (
+        matchesFilter(node.left, item, scope, options) && matchesFilter(node.right, item, scope, options)
+      );
     case "or":
-      return matchesFilter(node.left, item, scope) || matchesFilter(node.right, item, scope);
+      return (
+        matchesFilter(node.left, item, scope, options) || matchesFilter(node.right, item, scope, options)
+      );
     case "not":
-      return !matchesFilter(node.operand, item, scope);
+      return !matchesFilter(node.operand, item, scope, options);
     case "compare":
       return compare(node.op, valueOf(node.left, item, scope), valueOf(node.right, item, scope));
     case "text": {
       const hay = valueOf(node.args[0], item, scope).value;
       const needle = valueOf(node.args[1], item, scope).value;
       if (typeof hay !== "string" || typeof needle !== "string") return false;
-      if (node.fn === "contains") return hay.includes(needle);
-      return node.fn === "startswith" ? hay.startsWith(needle) : hay.endsWith(needle);
+      const fold = (text: string) => (options.caseInsensitiveText ? text.toLowerCase() : text);
+      const [h, n] = [fold(hay), fold(needle)];
+      if (node.fn === "contains") return h.includes(n);
+      return node.fn === "startswith" ? h.startsWith(n) : h.endsWith(n);
     }
     case "any": {
       const collection = resolve(node.path, item, scope);
       if (!Array.isArray(collection)) return false;
       return collection.some((element) =>
-        matchesFilter(node.body, item, { ...scope, [node.variable]: element }),
+        matchesFilter(node.body, item, { ...scope, [node.variable]: element }, options),
       );
     }
   }

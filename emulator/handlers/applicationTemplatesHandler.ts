@@ -44,12 +44,17 @@ export function simulatedAssignments(
 }
 
 export class ApplicationTemplatesHandler extends BaseHandler {
-  /** GET /applicationTemplates — `$filter` on displayName/categories, `$top`, `$skiptoken`. */
+  /**
+   * GET /applicationTemplates — `$filter` on displayName/categories, `$top`, `$skiptoken`. `contains` and the
+   * other text functions ignore case, as the gallery search does (`contains(displayName,'salesf')` finds
+   * Salesforce); `eq` stays exact, which GalleryApp's templateDisplayName lookup relies on.
+   */
   list = (req: GraphRequest): EmulatorResponse => {
     const items = applyFilter(
       req,
       CATALOG.map((e) => e.template),
       ["displayName", "categories", "id", "publisher"],
+      { caseInsensitiveText: true },
     );
     return this.page(req, items, "applicationTemplates", 100, 999);
   };

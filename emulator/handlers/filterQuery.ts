@@ -1,13 +1,25 @@
 /** `$filter` / `$orderby` helpers shared by the collection handlers. */
 import { GraphErrors } from "../errors";
-import { FilterSyntaxError, filterProperties, matchesFilter, parseFilter } from "../odataFilter";
+import {
+  FilterSyntaxError,
+  filterProperties,
+  matchesFilter,
+  parseFilter,
+  type FilterMatchOptions,
+} from "../odataFilter";
 import type { GraphRequest } from "./baseHandler";
 
 /**
  * Filters `items` by the request's `$filter`; 400 `BadRequest` for a malformed filter or a property outside
- * `allowed` (when given), naming it and the allowed ones.
+ * `allowed` (when given), naming it and the allowed ones. `options` sets how text functions compare (default:
+ * case-sensitively).
  */
-export function applyFilter<T>(req: GraphRequest, items: T[], allowed?: string[]): T[] {
+export function applyFilter<T>(
+  req: GraphRequest,
+  items: T[],
+  allowed?: string[],
+  options: FilterMatchOptions = {},
+): T[] {
   const text = req.query.get("$filter");
   if (text === null || text.trim() === "") return items;
   let node;
@@ -27,7 +39,7 @@ export function applyFilter<T>(req: GraphRequest, items: T[], allowed?: string[]
       );
     }
   }
-  return items.filter((item) => matchesFilter(node, item));
+  return items.filter((item) => matchesFilter(node, item, {}, options));
 }
 
 /** Sorts by `$orderby` (`prop [asc|desc]`, one key) when present, else by `fallback`. */
