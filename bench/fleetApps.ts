@@ -6,6 +6,7 @@
 import axios, { type AxiosInstance } from "axios";
 import * as fs from "node:fs";
 import * as https from "node:https";
+import * as path from "node:path";
 import type { EmulatorInfo } from "../emulator/controlHandler";
 import { emulatorConfig } from "./benchEmulator";
 
@@ -38,6 +39,30 @@ interface RuntimeModule {
 /** The compiled runtime entry, as serialized provider shims load it. */
 export function loadRuntime(): RuntimeModule {
   return require("pulumi-graph-provisioning/runtime") as RuntimeModule;
+}
+
+/** The part of the compiled Graph client the warm-up uses. */
+interface GraphClientModule {
+  graphClientFor(conn: unknown): { getApplicationTemplate(id: string): Promise<{ id: string }> };
+}
+
+/**
+ * The untimed warm-up of a providers fleet, identical in kind to {@link PlainGraphScript.warmUp}:
+ * the run's token and one GET of the AWS template, through the very client (process-wide, keyed by
+ * connection) that the runtime's providers then use, so both sides start the timed phase with a
+ * token, a TLS connection and loaded code, and pay their one-time costs outside it.
+ */
+export async function warmUpProviders(info: EmulatorInfo): Promise<void> {
+  // The same compiled modules the runtime entry loads (package exports point at dist/).
+  const dist = path.join(__dirname, "..", "dist", "provider", "graph");
+  const { resolveConnection } = require(path.join(dist, "connection.js")) as {
+    resolveConnection(input: undefined, config: { get(key: string): string | undefined }): unknown;
+  };
+  const { graphClientFor } = require(path.join(dist, "graphClient.js")) as GraphClientModule;
+  const config = emulatorConfig(info);
+  const client = graphClientFor(resolveConnection(undefined, { get: (key) => config[key] }));
+  const template = await client.getApplicationTemplate(AWS_TEMPLATE_ID);
+  if (template.id !== AWS_TEMPLATE_ID) throw new Error(`warm-up: unexpected template ${template.id}`);
 }
 
 /** Points the runtime's providers at the emulator through stack config, as `configure()` would. */
@@ -132,6 +157,16 @@ export class PlainGraphScript {
       { headers: { "Content-Type": "application/x-www-form-urlencoded" } },
     );
     this.token = res.data.access_token;
+  }
+
+  /** The untimed warm-up (see {@link warmUpProviders}): the run's token and one GET of the AWS template. */
+  async warmUp(): Promise<void> {
+    await this.signIn();
+    const template = await this.http.get<{ id: string }>(`/applicationTemplates/${AWS_TEMPLATE_ID}`, {
+      headers: this.headers(),
+    });
+    if (template.data.id !== AWS_TEMPLATE_ID)
+      throw new Error(`warm-up: unexpected template ${template.data.id}`);
   }
 
   private headers() {

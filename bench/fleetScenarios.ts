@@ -14,7 +14,10 @@ export interface FleetRun {
   count: number;
   concurrency: number;
   latencyMs: number;
+  /** Wall time of the timed phase (the N apps), ms. */
   wallMs: number;
+  /** Wall time of the untimed warm-up (token + one GET), ms. */
+  warmupMs: number;
   created: number;
   failureCount: number;
   failures: string[];
@@ -37,6 +40,7 @@ function summarize(
     concurrency: job.concurrency,
     latencyMs,
     wallMs: Math.round(outcome.wallMs),
+    warmupMs: Math.round(outcome.warmupMs),
     created: outcome.created,
     failureCount: outcome.failureCount,
     failures: outcome.failures,
@@ -126,4 +130,38 @@ export async function injectRandomWriteThrottling(
       probability,
     });
   }
+}
+
+/** Several runs of one fleet configuration, summarized by the median and the spread. */
+export interface FleetSeries {
+  runs: FleetRun[];
+  /** Median wall time of the timed phase, ms. */
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  /** Median wall time of the untimed warm-up, ms. */
+  medianWarmupMs: number;
+  /** Most token requests any run made. */
+  tokenRequests: number;
+}
+
+/** The median of `values` (mean of the middle two for an even count). */
+export function median(values: number[]): number {
+  if (values.length === 0) throw new Error("median of no values");
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Summarizes repeated runs of one configuration. */
+export function fleetSeries(runs: FleetRun[]): FleetSeries {
+  const walls = runs.map((r) => r.wallMs);
+  return {
+    runs,
+    medianMs: median(walls),
+    minMs: Math.min(...walls),
+    maxMs: Math.max(...walls),
+    medianWarmupMs: median(runs.map((r) => r.warmupMs)),
+    tokenRequests: Math.max(...runs.map((r) => r.tokenRequests)),
+  };
 }

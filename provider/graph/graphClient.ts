@@ -7,13 +7,11 @@ import axios from "axios";
 import type { AxiosInstance, AxiosResponse } from "axios";
 import { randomUUID } from "node:crypto";
 import http from "node:http";
-import https from "node:https";
-import tls from "node:tls";
 import type { ApiVersion, ResolvedConnection } from "./connection";
 import { connectionKey, DEFAULT_API_VERSION, DEFAULT_REQUEST_TIMEOUT_SECONDS } from "./connection";
 import { clearTokenCaches, tokenCacheFor } from "./credentials";
 import { GraphError } from "./graphError";
-import { readCaFile } from "./httpsAgent";
+import { createHttpsAgent } from "./httpsAgent";
 import { redact, registerSecret } from "./redaction";
 import type { PacerLane, RequestPacer } from "./requestPacer";
 import { clearPacers, pacerFor } from "./requestPacer";
@@ -79,22 +77,6 @@ interface GraphCollection<T> {
   "@odata.nextLink"?: string;
 }
 
-/**
- * The keep-alive HTTPS agent of one client: Node's root certificates plus `caFile`, built once into
- * a TLS secure context. Passing the certificates as an agent `ca` option instead costs a join of
- * every root certificate (~200 KB) per request (the agent's connection-pool key) and a new secure
- * context per socket; on a fleet that was most of the client's CPU time (bench/results.md).
- */
-function graphHttpsAgent(caFile: string | undefined): https.Agent {
-  return new https.Agent({
-    keepAlive: true,
-    maxSockets: 64,
-    ...(caFile
-      ? { secureContext: tls.createSecureContext({ ca: [...tls.rootCertificates, readCaFile(caFile)] }) }
-      : {}),
-  });
-}
-
 /** Encodes one path segment (ids may contain dots; `.`/`..` alone would change the path). */
 function segment(name: string, value: string): string {
   if (typeof value !== "string" || value.trim() === "" || value === "." || value === "..") {
@@ -141,6 +123,9 @@ export function provisioningLogFilter(query: ProvisioningLogQuery): string | und
   return clauses.length > 0 ? clauses.join(" and ") : undefined;
 }
 
+/** Empty or only whitespace. */
+const BLANK = /^\s*$/;
+
 function headerString(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
   return Array.isArray(v) ? String(v[0]) : String(v);
@@ -167,6 +152,7 @@ export class GraphClient implements GraphApi {
   private readonly pacer?: RequestPacer;
   private readonly log?: (line: string) => void;
   private readonly maxPages: number;
+  private registeredToken?: string;
 
   constructor(options: GraphClientOptions) {
     const conn = options.connection;
@@ -196,7 +182,8 @@ export class GraphClient implements GraphApi {
     this.http = axios.create({
       baseURL: this.baseUrl,
       httpAgent: new http.Agent({ keepAlive: true, maxSockets: 64 }),
-      httpsAgent: graphHttpsAgent(options.caFile ?? conn?.caFile),
+      // Root certificates + caFile in one secure context shared with the token calls (httpsAgent.ts).
+      httpsAgent: createHttpsAgent({ caFile: options.caFile ?? conn?.caFile }),
       // Statuses, parsing and timeouts are handled in one place below, not by axios.
       validateStatus: () => true,
       transformResponse: [(data: unknown) => data],
@@ -478,7 +465,11 @@ export class GraphClient implements GraphApi {
       async () => {
         const release = await this.pacer?.acquire(lane);
         const token = await this.getToken();
-        registerSecret(token);
+        // Once per token, not per request: the same token serves a whole fleet.
+        if (token !== this.registeredToken) {
+          registerSecret(token);
+          this.registeredToken = token;
+        }
         const clientRequestId = randomUUID();
         const response = await this.attempt(request, url, path, token, clientRequestId);
         if (response.status >= 200 && response.status < 300) {
@@ -553,7 +544,8 @@ export class GraphClient implements GraphApi {
     clientRequestId: string,
   ): T | undefined {
     const text = typeof response.data === "string" ? response.data : "";
-    if (response.status === 204 || text.trim() === "") return undefined;
+    // A test, not trim(): trim() copies the whole body (KBs for an instantiate) on every response.
+    if (response.status === 204 || BLANK.test(text)) return undefined;
     try {
       return JSON.parse(text) as T;
     } catch {
@@ -628,12 +620,26 @@ export class GraphClient implements GraphApi {
 
 const clients = new Map<string, GraphClient>();
 
+// The last connection looked up and its client: resources resolve their connection on every
+// operation, nearly always to the same fields, and comparing those is cheaper than hashing the
+// secret into the key (a fleet looks the client up several times per app).
+let lastLookup: { conn: ResolvedConnection; client: GraphClient } | undefined;
+
+/** Same fields, same values (a ResolvedConnection holds only primitives). */
+function sameConnection(a: ResolvedConnection, b: ResolvedConnection): boolean {
+  const keys = Object.keys(a) as (keyof ResolvedConnection)[];
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
 /**
  * The process-wide client for `conn`: every resource of a provider process with the same
  * connection shares one client, one credential and token, and one pacer (keyed by Graph endpoint,
  * tenant and client id).
  */
 export function graphClientFor(conn: ResolvedConnection): GraphApi {
+  if (lastLookup && sameConnection(lastLookup.conn, conn)) {
+    return lastLookup.client;
+  }
   const key = connectionKey(conn);
   let client = clients.get(key);
   if (!client) {
@@ -641,12 +647,14 @@ export function graphClientFor(conn: ResolvedConnection): GraphApi {
     client = new GraphClient({ connection: conn, pacer: pacerFor(pacerKey) });
     clients.set(key, client);
   }
+  lastLookup = { conn: { ...conn }, client };
   return client;
 }
 
 /** Drops every cached client (tests; after a secret rotation). */
 export function clearGraphClients(): void {
   clients.clear();
+  lastLookup = undefined;
 }
 
 /** Drops every process-wide cache of this layer: clients, credentials and tokens, pacers (tests). */

@@ -1,7 +1,10 @@
 /**
- * Client-side pacing shared by every user of one tenant + app in a process (design.md §8): after
- * Graph throttles, requests of that kind wait until the Retry-After time, and are then released one
- * at a time at a learned interval, so that a fleet of resources does not hammer a throttled tenant.
+ * Client-side pacing shared by every user of one tenant + app in a process (design.md §8). Once the
+ * 429s of a lane show a rate limit (many of its recent requests refused), requests of that lane wait
+ * until the Retry-After time and are then released one at a time at a learned interval, so that a
+ * fleet of resources does not hammer a throttled tenant. An occasional 429 (another app sharing the
+ * tenant's budget, a busy backend) only delays its own request: holding the whole lane for it made
+ * a fleet with 5 % random 429s crawl at the Retry-After pace (100× slower, bench/results.md).
  */
 import { defaultSleep } from "./retryPolicy";
 import type { Sleep } from "./retryPolicy";
@@ -29,6 +32,15 @@ export interface RequestPacerOptions {
    * when its request was released after the last growth. Defaults to 1 000 ms.
    */
   increaseCooldownMs?: number;
+  /** How many of a lane's latest responses are remembered as evidence of a rate limit. Defaults to 20. */
+  evidenceWindow?: number;
+  /**
+   * Pacing starts when at least this many of the lane's latest `evidenceWindow` responses were
+   * throttled. Defaults to 8 (40 % of 20): random 429s at a few percent almost never reach it
+   * (5 %: about 3 in a million windows), a drained token bucket, refusing nearly every request,
+   * reaches it within a handful of responses.
+   */
+  evidenceThreshold?: number;
 }
 
 interface LaneState {
@@ -42,22 +54,35 @@ interface LaneState {
   releasedAtIncrease: number;
   /** Largest wait a 429 named since pacing began, in ms (capped); bounds the interval's growth. */
   largestWaitMs: number;
+  /** Ring of the latest responses (1 = throttled) and how many of them were throttled. */
+  outcomes: Uint8Array;
+  outcomeAt: number;
+  throttledInWindow: number;
   queue: ((release: number) => void)[];
   pumping: boolean;
 }
 
 /** A snapshot of one lane (for tests, benchmarks and logs). */
 export interface PacerLaneState {
+  /** Epoch ms until which nothing is released (0 or past: not blocked). */
   blockedUntil: number;
+  /** Release interval in ms; 0 when the lane is not paced. */
   intervalMs: number;
+  /** Requests waiting to be released. */
   waiting: number;
+  /** Throttled responses among the latest `evidenceWindow`. */
+  recentThrottled: number;
 }
 
 /**
- * Paces requests of one tenant + app. Unthrottled, {@link acquire} resolves at once. After
- * {@link onThrottled}, waiters are held until the Retry-After time and then released one per
- * `intervalMs`, which starts at the Retry-After (capped) and adapts: it grows on further throttling
- * and shrinks on each success until pacing switches off.
+ * Paces requests of one tenant + app, per lane. Unpaced, {@link acquire} resolves at once, and a
+ * 429 reported through {@link onThrottled} only counts as evidence. When the evidence shows a rate
+ * limit (`evidenceThreshold` of the latest `evidenceWindow` responses throttled), the lane is paced:
+ * waiters are held until the Retry-After time and then released one per `intervalMs`, which starts
+ * at the Retry-After (capped) and adapts (multiplicative on the rate both ways: scale-free, so the
+ * same constants suit 20 writes/s and 2 000): it grows by `increaseFactor` when requests released at
+ * the current interval are throttled again, bounded by twice the largest named wait, and shrinks by
+ * `decreaseFactor` per success until pacing switches off below `minIntervalMs`.
  */
 export class RequestPacer {
   private readonly lanes: Record<PacerLane, LaneState>;
@@ -68,6 +93,7 @@ export class RequestPacer {
   private readonly decreaseFactor: number;
   private readonly minIntervalMs: number;
   private readonly increaseCooldownMs: number;
+  private readonly evidenceThreshold: number;
 
   constructor(options: RequestPacerOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -77,6 +103,20 @@ export class RequestPacer {
     this.decreaseFactor = options.decreaseFactor ?? 0.997;
     this.minIntervalMs = options.minIntervalMs ?? 1;
     this.increaseCooldownMs = options.increaseCooldownMs ?? 1_000;
+    const window = options.evidenceWindow ?? 20;
+    this.evidenceThreshold = options.evidenceThreshold ?? 8;
+    if (!(Number.isInteger(window) && window >= 1)) {
+      throw new Error(`RequestPacer: evidenceWindow must be a positive integer, got ${window}`);
+    }
+    if (!(
+      Number.isInteger(this.evidenceThreshold) &&
+      this.evidenceThreshold >= 1 &&
+      this.evidenceThreshold <= window
+    )) {
+      throw new Error(
+        `RequestPacer: evidenceThreshold must be an integer from 1 to evidenceWindow (${window}), got ${this.evidenceThreshold}`,
+      );
+    }
     const lane = (): LaneState => ({
       blockedUntil: 0,
       intervalMs: 0,
@@ -85,6 +125,9 @@ export class RequestPacer {
       released: 0,
       releasedAtIncrease: 0,
       largestWaitMs: 0,
+      outcomes: new Uint8Array(window),
+      outcomeAt: 0,
+      throttledInWindow: 0,
       queue: [],
       pumping: false,
     });
@@ -107,14 +150,18 @@ export class RequestPacer {
   }
 
   /**
-   * Records a throttled response that asked to wait `retryAfterMs`: the lane waits that long, and
-   * the release interval becomes at least that (capped), growing by `increaseFactor` once per
-   * round of releases. `release` is the number {@link acquire} gave the throttled request: 429s of
-   * requests released before the last growth are the same overload seen late, and do not grow it
-   * again (TCP's one decrease per window); without it, a time cooldown stands in.
+   * Records a throttled response that asked to wait `retryAfterMs`. Unpaced, it is evidence only
+   * (the throttled request itself waits in the retry loop); once the evidence shows a rate limit,
+   * and from then on, the lane waits that long and the release interval becomes at least that
+   * (capped), growing by `increaseFactor` once per round of releases. `release` is the number
+   * {@link acquire} gave the throttled request: 429s of requests released before the last growth
+   * are the same overload seen late, and do not grow it again (TCP's one decrease per window);
+   * without it, a time cooldown stands in.
    */
   onThrottled(lane: PacerLane, retryAfterMs: number, release?: number): void {
     const s = this.lanes[lane];
+    this.record(s, true);
+    if (s.intervalMs === 0 && s.throttledInWindow < this.evidenceThreshold) return;
     const now = this.now();
     s.blockedUntil = Math.max(s.blockedUntil, now + retryAfterMs);
     const learned = Math.min(Math.max(retryAfterMs, this.minIntervalMs), this.maxIntervalMs);
@@ -149,9 +196,17 @@ export class RequestPacer {
     return ++s.released;
   }
 
+  private record(s: LaneState, throttled: boolean): void {
+    const bit = throttled ? 1 : 0;
+    s.throttledInWindow += bit - s.outcomes[s.outcomeAt];
+    s.outcomes[s.outcomeAt] = bit;
+    s.outcomeAt = (s.outcomeAt + 1) % s.outcomes.length;
+  }
+
   /** Records a response that was not throttled: the interval shrinks, and pacing ends below the minimum. */
   onSuccess(lane: PacerLane): void {
     const s = this.lanes[lane];
+    this.record(s, false);
     if (s.intervalMs === 0) return;
     s.intervalMs *= this.decreaseFactor;
     if (s.intervalMs < this.minIntervalMs) {
@@ -163,7 +218,12 @@ export class RequestPacer {
   /** The current state of `lane`. */
   state(lane: PacerLane): PacerLaneState {
     const s = this.lanes[lane];
-    return { blockedUntil: s.blockedUntil, intervalMs: s.intervalMs, waiting: s.queue.length };
+    return {
+      blockedUntil: s.blockedUntil,
+      intervalMs: s.intervalMs,
+      waiting: s.queue.length,
+      recentThrottled: s.throttledInWindow,
+    };
   }
 
   // Releases waiters one at a time; the spacing is read at each release, so a throttle seen

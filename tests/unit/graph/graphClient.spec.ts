@@ -1,6 +1,13 @@
 import { expect } from "chai";
 import sinon from "sinon";
-import { GraphClient, odataString, provisioningLogFilter } from "../../../provider/graph/graphClient";
+import {
+  clearGraphClients,
+  GraphClient,
+  graphClientFor,
+  odataString,
+  provisioningLogFilter,
+  resetGraphCaches,
+} from "../../../provider/graph/graphClient";
 import type { GraphClientOptions } from "../../../provider/graph/graphClient";
 import { GraphError, isGraphError } from "../../../provider/graph/graphError";
 import { RequestPacer } from "../../../provider/graph/requestPacer";
@@ -612,8 +619,20 @@ describe("GraphClient", () => {
       expect(server.requests).to.have.length(0);
     });
 
-    it("should tell the shared pacer about throttling so other writes wait", async () => {
+    it("should not hold other writes for one 429 under the default pacer, only count it", async () => {
       const pacer = new RequestPacer({ now: () => clock, sleep: async (ms) => void (clock += ms) });
+      server.enqueue({ status: 429, body: "", headers: { "x-ms-retry-after-ms": "400" } }, { status: 204 });
+      await client({ pacer }).deleteApplication("x");
+      expect(pacer.state("write")).to.include({ intervalMs: 0, blockedUntil: 0, recentThrottled: 1 });
+      expect(sleeps).to.deep.equal([400]);
+    });
+
+    it("should tell the shared pacer about throttling so other writes wait", async () => {
+      const pacer = new RequestPacer({
+        now: () => clock,
+        sleep: async (ms) => void (clock += ms),
+        evidenceThreshold: 1,
+      });
       server.enqueue({ status: 429, body: "", headers: { "x-ms-retry-after-ms": "400" } }, { status: 204 });
       const start = clock;
       await client({ pacer }).deleteApplication("x");
@@ -621,5 +640,36 @@ describe("GraphClient", () => {
       expect(pacer.state("write").blockedUntil).to.equal(start + 400);
       expect(pacer.state("read").intervalMs).to.equal(0);
     });
+  });
+});
+
+describe("graphClientFor", () => {
+  const base = {
+    tenantId: "11111111-2222-3333-4444-555555555555",
+    clientId: "66666666-7777-8888-9999-000000000000",
+    clientSecret: "shared-client-secret-value",
+    authorityHost: "https://login.example.test",
+    graphEndpoint: "https://graph.example.test",
+    apiVersion: "v1.0" as "v1.0" | "beta",
+    requestTimeoutSeconds: 60,
+    replicationTimeoutSeconds: 120,
+  };
+  afterEach(() => resetGraphCaches());
+
+  it("should hand every equal connection the same client, and a different one to another connection", () => {
+    const a = graphClientFor({ ...base });
+    const b = graphClientFor({ ...base, tenantId: "aaaaaaaa-2222-3333-4444-555555555555" });
+    expect(b).not.to.equal(a);
+    // Alternating lookups (the one-entry memo changes each time) still find the right clients.
+    expect(graphClientFor({ ...base })).to.equal(a);
+    expect(graphClientFor({ ...base, tenantId: "aaaaaaaa-2222-3333-4444-555555555555" })).to.equal(b);
+    expect(graphClientFor({ ...base, clientSecret: "rotated-client-secret-value" })).not.to.equal(a);
+    expect(graphClientFor({ ...base, apiVersion: "beta" as const })).not.to.equal(a);
+  });
+
+  it("should build a new client after the caches are cleared", () => {
+    const a = graphClientFor({ ...base });
+    clearGraphClients();
+    expect(graphClientFor({ ...base })).not.to.equal(a);
   });
 });
