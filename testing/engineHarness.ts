@@ -228,12 +228,25 @@ export class EngineHarness {
     return this.stderr.join("");
   }
 
-  /** Kills the host and closes the channel; safe to call twice. */
-  async stop(): Promise<void> {
+  /** Process id of the host (the process {@link stop} ends). */
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
+  /**
+   * Ends the host and closes the channel; resolves once the process has exited. SIGTERM first,
+   * then SIGKILL after `killAfterMs` (default 5 000 ms) in case a provider call keeps it busy.
+   * Safe to call twice.
+   */
+  async stop(killAfterMs = 5_000): Promise<void> {
     this.client?.close();
-    if (this.exited || this.child.exitCode !== null) return;
+    if (this.exited || this.child.exitCode !== null || this.child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
-      this.child.once("exit", () => resolve());
+      const escalate = setTimeout(() => this.child.kill("SIGKILL"), killAfterMs);
+      this.child.once("exit", () => {
+        clearTimeout(escalate);
+        resolve();
+      });
       this.child.kill("SIGTERM");
     });
   }
@@ -488,6 +501,14 @@ export type { PropertyMap, PropertyValue };
 /** Hosts still running; killed when this process exits, since a host never exits by itself. */
 const liveHosts = new Set<ChildProcess>();
 let exitHookInstalled = false;
+
+/**
+ * Process ids of the dynamic-provider hosts this process started that have not exited yet
+ * (empty once every {@link EngineHarness} was stopped). For tests that no host is left behind.
+ */
+export function liveHostPids(): number[] {
+  return [...liveHosts].map((c) => c.pid ?? 0);
+}
 
 function trackHost(child: ChildProcess): void {
   liveHosts.add(child);

@@ -55,6 +55,7 @@ export {
   EngineHarness,
   HostCallError,
   resolveDynamicProviderHost,
+  liveHostPids,
   type EngineHarnessOptions,
   type ConfigEntry,
   type StackConfigMap,

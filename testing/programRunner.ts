@@ -15,6 +15,11 @@
  * - refresh: Read for every resource; state updated, gone resources dropped.
  * - destroy: Delete every resource in reverse dependency order.
  *
+ * A program that fails (throws, throws inside an `apply`, or has a step fail) ends its run with
+ * `ok: false` and the error in `errors`, as under the CLI: what did not wait on the failed value still
+ * runs, what was created stays in state, and the run ends once nothing makes progress any more (see
+ * {@link LocalStackOptions.failureSettleMs}). The host is stopped after every operation.
+ *
  * State is kept between runs in a {@link StateFile} (secrets encrypted under the passphrase).
  * Not covered (the real engine does it): parallelism limits, protect, ignoreChanges, aliases,
  * import, retainOnDelete, deletedWith, replacing dependents of a delete-before-replace.
@@ -39,7 +44,7 @@ import { StateFile, type ResourceState, type StackState } from "./stateFile";
 // Internal SDK modules: the runtime state that setMocks resets, and the RPC queue to drain.
 const sdkSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 const sdkState = require("@pulumi/pulumi/runtime/state") as {
-  getStore(): { settings: { monitor: unknown } };
+  getStore(): { settings: { monitor: unknown }; logErrorCount: number };
 };
 const sdkStack = require("@pulumi/pulumi/runtime/stack") as {
   runInPulumiStack(init: () => Promise<unknown>): Promise<unknown>;
@@ -87,6 +92,8 @@ export interface RunResult {
   errors: { urn?: string; message: string }[];
   /** Everything the dynamic-provider host printed (stdout + stderr). */
   hostOutput: string;
+  /** Process id of the run's dynamic-provider host; it has exited by the time the result is returned. */
+  hostPid: number;
   /** Wall time of the run, in milliseconds. */
   durationMs: number;
 }
@@ -116,6 +123,14 @@ export interface LocalStackOptions {
   callTimeoutMs?: number;
   /** Extra environment variables for the host process. */
   hostEnv?: Record<string, string | undefined>;
+  /**
+   * Once the program has failed (an error thrown by it or inside an `apply`, or a failed step), how
+   * long the run waits with no registration in flight and none arriving before it ends, in
+   * milliseconds. Default 500. Registrations that wait on a failed value never arrive; the real
+   * engine ends when the program's process has nothing left to do, which this approximates. Raise it
+   * for programs that do slow I/O of their own after a failure.
+   */
+  failureSettleMs?: number;
 }
 
 interface RegistrationInfo {
@@ -147,6 +162,10 @@ export class LocalStack {
   constructor(private readonly options: LocalStackOptions) {
     if (!options.stack || !/^[A-Za-z0-9_.-]+$/.test(options.stack)) {
       throw new Error(`stack: "${options.stack}" is not a valid stack name (letters, digits, "_", "-", ".")`);
+    }
+    const settle = options.failureSettleMs;
+    if (settle !== undefined && !(Number.isFinite(settle) && settle >= 0)) {
+      throw new Error(`failureSettleMs: ${settle} is not allowed (a number of milliseconds, 0 or more)`);
     }
     this.projectDir = path.resolve(options.projectDir ?? process.cwd());
     let projectName = options.projectName;
@@ -238,7 +257,7 @@ export class LocalStack {
       callTimeoutMs: this.options.callTimeoutMs,
       env: this.options.hostEnv,
     });
-    const ctx = new RunContext(kind, harness, old, stateFile);
+    const ctx = new RunContext(kind, harness, old, stateFile, this.options.failureSettleMs ?? 500);
     try {
       if (kind === "preview" || kind === "up") {
         await ctx.evaluate(this.program(), this.projectName, this.stackName, config);
@@ -250,7 +269,7 @@ export class LocalStack {
     } finally {
       await harness.stop();
     }
-    return ctx.result(this.projectName, this.stackName, harness.output(), Date.now() - started);
+    return ctx.result(this.projectName, this.stackName, harness, Date.now() - started);
   }
 
   private program(): PulumiProgram {
@@ -273,14 +292,34 @@ class RunContext {
   private stackOutputs: PropertyMap = {};
   private saveChain: Promise<void> = Promise.resolve();
   private readonly oldByUrn: Map<string, ResourceState>;
+  /** Registrations being handled right now (host calls in flight). */
+  private inFlight = 0;
+  /** Bumped whenever a registration starts or ends: the program is still making progress. */
+  private activity = 0;
+  /** Called on the first failure of the run (see {@link fail}). */
+  private onFailure?: () => void;
+  /**
+   * Set when the evaluation is over. The SDK may still hold registrations that wait on a failed
+   * value; should one ever arrive, it must not touch this run's steps or state file.
+   */
+  closed = false;
 
   constructor(
     readonly kind: RunResult["kind"],
     private readonly harness: EngineHarness,
     private readonly old: StackState,
     private readonly stateFile: StateFile,
+    private readonly failureSettleMs: number,
   ) {
     this.oldByUrn = new Map(old.resources.filter((r) => !r.pendingDelete).map((r) => [r.urn, r]));
+  }
+
+  /** Records an error of the run and signals that the program has failed. */
+  private fail(error: { urn?: string; message: string }): void {
+    // The result (which shares this array) may be out already: a late error belongs to no run.
+    if (this.closed) return;
+    this.errors.push(error);
+    this.onFailure?.();
   }
 
   private get preview(): boolean {
@@ -311,33 +350,54 @@ class RunContext {
     await pulumi.runtime.setMocks(mocks, project, stack, this.preview);
     sdkState.getStore().settings.monitor = new HarnessMonitor(mocks, this);
     pulumi.runtime.setAllConfig(plain, secretKeys);
+    // The first failure of any kind: a program error, an error inside an apply, a failed step.
+    let failed!: () => void;
+    const failure = new Promise<void>((resolve) => (failed = resolve));
+    this.onFailure = failed;
     // A failed program or registration rejects many derived SDK promises nobody awaits; the
     // language host reports each distinct error once instead of letting Node crash, and so do we.
     const unhandled = new Map<string, unknown>();
     const onUnhandled = (reason: unknown) => {
       unhandled.set(errorMessage(reason), reason);
+      failed();
     };
     process.on("unhandledRejection", onUnhandled);
     try {
-      try {
-        await sdkStack.runInPulumiStack(async () => program());
-      } catch (e) {
-        this.errors.push({ message: `program failed: ${errorMessage(e)}` });
-      }
-      try {
-        await sdkSettings.waitForRPCs();
-      } catch (e) {
-        this.errors.push({ message: errorMessage(e) });
-      }
+      const completed = (async () => {
+        try {
+          await sdkStack.runInPulumiStack(async () => program());
+        } catch (e) {
+          this.fail({ message: `program failed: ${errorMessage(e)}` });
+        }
+        try {
+          await sdkSettings.waitForRPCs();
+        } catch (e) {
+          this.fail({ message: errorMessage(e) });
+        }
+      })();
+      // After a failure, neither of those may ever settle: the SDK never resolves a resource whose
+      // inputs failed to serialize (a throwing apply), so whatever depends on it, the stack outputs
+      // and the RPC queue wait forever. Under the CLI the Node process then runs out of work and
+      // exits; here the run ends once the program has made no more progress for a while.
+      await Promise.race([completed, failure.then(() => this.quiescence(this.failureSettleMs))]);
       // Rejections are reported after the microtask queue drains: let the last ones arrive.
       await new Promise((resolve) => setImmediate(resolve));
     } finally {
       process.off("unhandledRejection", onUnhandled);
+      this.onFailure = undefined;
+      this.closed = true;
     }
     for (const message of unhandled.keys()) {
-      if (!this.errors.some((e) => e.message.includes(message))) {
-        this.errors.push({ message: `program failed: ${message}` });
-      }
+      // One error per cause: the SDK re-throws it wrapped ("error serializing property …: <cause>",
+      // "failed to register new resource …: <cause>") in every promise derived from it.
+      const known = (e: { message: string }) =>
+        e.message.includes(message) || message.includes(e.message.replace(/^program failed: /, ""));
+      if (!this.errors.some(known)) this.errors.push({ message: `program failed: ${message}` });
+    }
+    if (this.errors.length > 0) {
+      // What the language host's error log does: the SDK then does not report the promises a
+      // failed program leaves pending as leaks when the process exits (nor fail its exit code).
+      sdkState.getStore().logErrorCount++;
     }
     if (this.errors.length === 0) {
       await this.deleteUndeclared();
@@ -350,8 +410,32 @@ class RunContext {
     await this.save();
   }
 
+  /**
+   * Resolves once no registration has been in flight, and none has started or ended, for `quietMs`.
+   * Work the SDK does in microtasks (serializing, resolving outputs, preparing dependents) always
+   * finishes before a timer fires, so only the program's own I/O can outlast the window.
+   */
+  private async quiescence(quietMs: number): Promise<void> {
+    let seen = -1;
+    while (this.inFlight > 0 || seen !== this.activity) {
+      seen = this.activity;
+      await new Promise((resolve) => setTimeout(resolve, quietMs));
+    }
+  }
+
   /** Handles one registration from the SDK; returns the id and wire-form outputs to answer with. */
   async register(info: RegistrationInfo): Promise<{ id: string; outputs: PropertyMap }> {
+    this.inFlight++;
+    this.activity++;
+    try {
+      return await this.registerResource(info);
+    } finally {
+      this.inFlight--;
+      this.activity++;
+    }
+  }
+
+  private async registerResource(info: RegistrationInfo): Promise<{ id: string; outputs: PropertyMap }> {
     const urn = info.ref.urn;
     this.registered.add(urn);
     const old = this.oldByUrn.get(urn);
@@ -369,7 +453,7 @@ class RunContext {
       return await this.registerCustom(info, old);
     } catch (e) {
       const message = errorMessage(e);
-      this.errors.push({ urn, message });
+      this.fail({ urn, message });
       this.steps.push(step(info, old ? "update" : "create", old?.id ?? "", { error: message }));
       if (e instanceof HostCallError && e.initFailed) {
         // Created but failed to initialize: keep it in state, as the engine does.
@@ -447,6 +531,8 @@ class RunContext {
 
   /** Records a component's outputs (`registerOutputs`); the stack's become the stack outputs. */
   registerOutputs(urn: string, outputs: PropertyMap): void {
+    if (this.closed) return;
+    this.activity++;
     if (urn.split("::")[2] === "pulumi:pulumi:Stack") this.stackOutputs = outputs;
     const r = this.next.find((s) => s.urn === urn);
     if (r) r.outputs = outputs;
@@ -538,7 +624,7 @@ class RunContext {
     return this.saveChain;
   }
 
-  result(project: string, stack: string, hostOutput: string, durationMs: number): RunResult {
+  result(project: string, stack: string, harness: EngineHarness, durationMs: number): RunResult {
     const counts: StepCounts = { create: 0, update: 0, replace: 0, delete: 0, same: 0 };
     for (const s of this.steps) if (!s.error) counts[s.op]++;
     const outputs: Record<string, unknown> = {};
@@ -552,7 +638,8 @@ class RunContext {
       counts,
       outputs,
       errors: this.errors,
-      hostOutput,
+      hostOutput: harness.output(),
+      hostPid: harness.pid,
       durationMs,
     };
   }
@@ -582,6 +669,9 @@ class HarnessMonitor extends MockMonitor {
     req: resproto.RegisterResourceRequest,
     callback: (err: unknown, res?: unknown) => void,
   ) {
+    // A registration that was still waiting on a failed value when its run ended: that run's host
+    // is gone and its state saved. Left unanswered, as it would be by a program process that exited.
+    if (this.ctx.closed) return;
     try {
       const urn = newUrn(req.getParent(), req.getType(), req.getName());
       const dependencies = new Set<string>(req.getDependenciesList());
@@ -607,7 +697,9 @@ class HarnessMonitor extends MockMonitor {
       response.setObject(Struct.fromJavaScript(outputs as Record<string, never>));
       callback(null, response);
     } catch (err) {
-      callback(err, undefined);
+      // A plain error: a host call's gRPC code (UNAVAILABLE when the host died) would make the SDK
+      // take the monitor for gone and leave this resource, and all that depends on it, unresolved.
+      callback(new Error(errorMessage(err)), undefined);
     }
   }
 
@@ -620,10 +712,13 @@ class HarnessMonitor extends MockMonitor {
   }
 }
 
-/** The URN the engine gives a resource: the parent's type chain prefixes the type. */
+/**
+ * The URN the engine gives a resource: the parent's whole qualified type chain prefixes the type,
+ * except for the root stack's children (the SDK's `createUrn` follows the same rule).
+ */
 function newUrn(parent: string, type: string, name: string): string {
-  let qualified = type;
-  if (parent) qualified = `${parent.split("::")[2].split("$").pop()}$${type}`;
+  const parentType = parent ? parent.split("::")[2] : "";
+  const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
   return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
 }
 

@@ -31,7 +31,7 @@ import {
   type StepOp,
 } from "../../testing/programRunner";
 import { readStackConfig, type ConfigInput } from "../../testing/stackConfig";
-import type { StackConfigMap } from "../../testing/engineHarness";
+import { liveHostPids, type StackConfigMap } from "../../testing/engineHarness";
 
 const EXAMPLES = path.resolve(__dirname, "..", "..", "examples");
 /** The documented demo passphrase of every committed emulator stack file. */
@@ -46,6 +46,13 @@ const sha256 = (v: string) => crypto.createHash("sha256").update(v, "utf8").dige
 const shortType = (type: string) => type.split(":").pop();
 const writes = (log: RequestLogEntry[]) => log.filter((e) => e.kind === "graph" && e.method !== "GET");
 const tenantsIn = (log: RequestLogEntry[]) => [...new Set(log.map((e) => e.tenantId))];
+/** Asserts the run's dynamic-provider host has exited and no other host of this process is running. */
+const expectNoHostLeft = (r: RunResult) => {
+  expect(r.hostPid).to.be.a("number").and.greaterThan(0);
+  // Signal 0 only checks that the process exists.
+  expect(() => process.kill(r.hostPid, 0)).to.throw(/ESRCH/);
+  expect(liveHostPids()).to.deep.equal([]);
+};
 /** Ops of the custom resources, in registration order. */
 const customOps = (r: RunResult): StepOp[] => r.steps.filter((s) => s.custom).map((s) => s.op);
 /** How many of the given steps' custom resources there are of each type. */
@@ -279,6 +286,70 @@ describe("the examples with their committed stack files, through the engine harn
         `config "accounts" lists "${accounts[0]}" twice`,
       );
     });
+
+    const MISSING = "999999999999";
+    const withMissing = () => ({ accounts: JSON.stringify([accounts[0], MISSING]) });
+    const stepNames = (r: RunResult) => r.steps.filter((s) => s.custom).map((s) => [s.name, s.op]);
+    const expectNamesMissingAccountOnly = (r: RunResult) => {
+      expect(r.ok).to.equal(false);
+      const messages = r.errors.map((e) => e.message).join("\n");
+      expect(messages).to.include(`config "credentials" has no entry for account "${MISSING}"`);
+      for (const secret of secrets) expect(messages).to.not.include(secret);
+    };
+    /** What does not wait on the missing credentials goes ahead, as under the real engine. */
+    const expectedSteps = (op: StepOp) => [
+      ...["app", "job", "secrets", "start"].map((s) => [`aws-${accounts[0]}-${s}`, op]),
+      ...["app", "job"].map((s) => [`aws-${MISSING}-${s}`, op]),
+    ];
+
+    it("should fail a preview naming the account, with no secret in the message and no host left running", async () => {
+      emulator.clearRequestLog();
+      const r = await stack(EXAMPLE, "local", withMissing()).preview();
+      output += `${formatRunResult(r)}\n${JSON.stringify(r)}\n`;
+      expectNamesMissingAccountOnly(r);
+      expect(stepNames(r)).to.have.deep.members(expectedSteps("create"));
+      expect(writes(emulator.requestLog())).to.deep.equal([]);
+      expect(fs.existsSync(stateFile(EXAMPLE, "local"))).to.equal(false);
+      expectNoHostLeft(r);
+    }).timeout(60_000); // a hang fails here instead of blocking the suite for its 180 s
+
+    it("should fail an up the same way, keeping what it created in state for destroy to remove", async () => {
+      // Its own state file, so the stack of the other tests stays empty.
+      const partial = new LocalStack({
+        stack: "local",
+        projectDir: path.join(EXAMPLES, EXAMPLE),
+        stateFile: path.join(dir, "fleet.missing-account.json"),
+        passphrase: PASSPHRASE,
+        config: {
+          "graphProvisioning:graphEndpoint": emulator.graphEndpoint,
+          "graphProvisioning:authorityHost": emulator.authorityHost,
+          "graphProvisioning:caFile": emulator.caFile,
+          ...withMissing(),
+        },
+      });
+      const r = await partial.up();
+      output += `${formatRunResult(r)}\n${JSON.stringify(r)}\n`;
+      stateTexts.push(fs.readFileSync(partial.stateFilePath, "utf8"));
+      expectNamesMissingAccountOnly(r);
+      expect(stepNames(r)).to.have.deep.members(expectedSteps("create"));
+      expectNoHostLeft(r);
+      // Everything made in Graph is recorded: nothing half-applied behind the state's back.
+      const recorded = (await partial.state()).resources.filter((x) => x.custom);
+      expect(recorded.map((x) => x.name)).to.have.members(expectedSteps("create").map(([n]) => n));
+      expect(
+        awsApps()
+          .map((a) => a.displayName)
+          .sort(),
+      ).to.deep.equal([`AWS ${accounts[0]}`, `AWS ${MISSING}`]);
+      expect(emulator.state().jobs).to.have.length(2);
+
+      const destroyed = await partial.destroy();
+      output += `${formatRunResult(destroyed)}\n${JSON.stringify(destroyed)}\n`;
+      expect(destroyed.errors, formatRunResult(destroyed)).to.deep.equal([]);
+      expect((await partial.state()).resources).to.deep.equal([]);
+      expectEmpty();
+      expectNoHostLeft(destroyed);
+    }).timeout(60_000); // a hang fails here instead of blocking the suite for its 180 s
 
     it("should plan four creates per account in a preview, with no write to Graph", async () => {
       const { r, log } = await run(EXAMPLE, "local", "preview");

@@ -10,6 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalStack, formatRunResult, type RunResult } from "../../testing/programRunner";
+import { liveHostPids } from "../../testing/engineHarness";
 import { writeStackConfig } from "../../testing/stackConfig";
 import { FixtureFile, FixturePair } from "../fixtures/fixtureFile";
 
@@ -293,5 +294,202 @@ describe("EngineHarness deadlines @engine", function () {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("LocalStack when the program fails inside an apply @engine", function () {
+  // A hang must fail this suite rather than block it: each run here takes a few seconds at most.
+  this.timeout(20_000);
+
+  const MESSAGE = "label source failed: boom in apply";
+  let dir: string;
+  let dataDir: string;
+  /** When true, the apply feeding "bad" throws; when false, it yields a label. */
+  let failing = true;
+
+  /**
+   * "ok" stands alone; "bad" takes its label from an apply that throws; "after" depends on "bad",
+   * so its registration waits on a resource the SDK never resolves (the cause of the hang).
+   */
+  const program = () => {
+    const ok = new FixtureFile("ok", { dir: dataDir, label: "ok" });
+    const label = pulumi.output("b").apply((v): string => {
+      if (failing) throw new Error(MESSAGE);
+      return v;
+    });
+    const bad = new FixtureFile("bad", { dir: dataDir, label });
+    const after = new FixtureFile("after", { dir: dataDir, label: "after" }, { dependsOn: [bad] });
+    return { okPath: ok.path, afterPath: after.path };
+  };
+  const stack = () =>
+    new LocalStack({
+      stack: "dev",
+      projectDir: dir,
+      projectName: "failing-apply",
+      program,
+      passphrase: PASSPHRASE,
+      callTimeoutMs: 10_000,
+    });
+  const ops = () =>
+    fs.existsSync(path.join(dataDir, "ops.log"))
+      ? fs.readFileSync(path.join(dataDir, "ops.log"), "utf8").trim().split("\n")
+      : [];
+  /** Throws unless the process is gone (signal 0 only checks that it exists). */
+  const expectGone = (pid: number) => {
+    expect(pid).to.be.a("number").and.greaterThan(0);
+    expect(() => process.kill(pid, 0)).to.throw(/ESRCH/);
+  };
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "harness-failing-apply-"));
+    dataDir = path.join(dir, "data");
+    fs.mkdirSync(dataDir);
+    failing = true;
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("should end a preview with ok=false and the apply's message, and stop the host", async () => {
+    const r = await stack().preview();
+    expect(r.ok).to.equal(false);
+    expect(r.errors.map((e) => e.message).join("\n")).to.include(MESSAGE);
+    // What did not wait on the failed value was still planned, as the real engine does.
+    expect(r.steps.filter((s) => s.custom).map((s) => [s.name, s.op])).to.deep.equal([["ok", "create"]]);
+    expect(ops().filter((l) => l !== "configure")).to.deep.equal([]);
+    expect(fs.existsSync(stack().stateFilePath)).to.equal(false);
+    expectGone(r.hostPid);
+    expect(liveHostPids()).to.deep.equal([]);
+  });
+
+  it("should end an up with ok=false, keep what it created in state, and stop the host", async () => {
+    const r = await stack().up();
+    expect(r.ok).to.equal(false);
+    expect(r.errors.map((e) => e.message).join("\n")).to.include(MESSAGE);
+    const ok = r.steps.find((s) => s.name === "ok")!;
+    expect(ok).to.deep.include({ op: "create" });
+    expect(r.steps.map((s) => s.name)).to.not.include.members(["bad", "after"]);
+    expect(ops()).to.include(`create ${ok.id}`);
+    expect(ops().filter((l) => l.startsWith("create"))).to.have.length(1);
+    // Recorded, not half-applied silently: the next run knows "ok" exists.
+    const state = await stack().state();
+    expect(state.resources.filter((x) => x.custom).map((x) => [x.name, x.id])).to.deep.equal([["ok", ok.id]]);
+    expectGone(r.hostPid);
+    expect(liveHostPids()).to.deep.equal([]);
+
+    // Once the value is fixed the next up creates the rest and leaves "ok" alone: the stale
+    // registrations of the failed run neither hang this one nor leak into it.
+    failing = false;
+    const fixed = await stack().up();
+    expect(fixed.errors).to.deep.equal([]);
+    expect(fixed.steps.filter((s) => s.custom).map((s) => [s.name, s.op])).to.have.deep.members([
+      ["ok", "same"],
+      ["bad", "create"],
+      ["after", "create"],
+    ]);
+    expect(ops().filter((l) => l.startsWith("create"))).to.have.length(3);
+    expect(fixed.outputs.afterPath).to.match(/after-[0-9a-f]+\.json$/);
+    expectGone(fixed.hostPid);
+  });
+
+  it("should reject a failureSettleMs that is not a number of milliseconds, naming the option", () => {
+    for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => new LocalStack({ stack: "dev", projectDir: dir, failureSettleMs: bad })).to.throw(
+        /failureSettleMs: .* is not allowed \(a number of milliseconds, 0 or more\)/,
+      );
+    }
+  });
+
+  it("should end a run whose program throws after declaring a dependent, and stop the host", async () => {
+    const r = await new LocalStack({
+      stack: "dev",
+      projectDir: dir,
+      projectName: "failing-program",
+      passphrase: PASSPHRASE,
+      program: () => {
+        const bad = new FixtureFile("bad", {
+          dir: dataDir,
+          label: pulumi.output("x").apply((): string => {
+            throw new Error(MESSAGE);
+          }),
+        });
+        new FixtureFile("after", { dir: dataDir, label: "after" }, { dependsOn: [bad] });
+        throw new Error("program gave up");
+      },
+    }).up();
+    expect(r.ok).to.equal(false);
+    const messages = r.errors.map((e) => e.message).join("\n");
+    expect(messages).to.include("program gave up");
+    expect(messages).to.include(MESSAGE);
+    expect(ops().filter((l) => l !== "configure")).to.deep.equal([]);
+    expectGone(r.hostPid);
+  });
+});
+
+describe("LocalStack URNs and host failures @engine", function () {
+  this.timeout(20_000);
+
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "harness-urns-"));
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("should give each resource the URN the SDK's createUrn computes, parent chain included", async () => {
+    const FILE = "pulumi-nodejs:dynamic/fixture:FixtureFile";
+    const r = await new LocalStack({
+      stack: "dev",
+      projectDir: dir,
+      projectName: "urns",
+      passphrase: PASSPHRASE,
+      program: () => {
+        const outer = new pulumi.ComponentResource("fixture:index:Outer", "outer", {});
+        const inner = new pulumi.ComponentResource("fixture:index:Inner", "inner", {}, { parent: outer });
+        new FixtureFile("leaf", { dir, label: "leaf" }, { parent: inner });
+        new FixtureFile("top", { dir, label: "top" });
+        return {
+          sdk: {
+            outer: pulumi.createUrn("outer", "fixture:index:Outer"),
+            inner: pulumi.createUrn("inner", "fixture:index:Inner", outer),
+            leaf: pulumi.createUrn("leaf", FILE, inner),
+            top: pulumi.createUrn("top", FILE),
+          },
+        };
+      },
+    }).preview();
+    expect(r.errors).to.deep.equal([]);
+    const urnOf = (name: string) => r.steps.find((s) => s.name === name)!.urn;
+    expect({
+      outer: urnOf("outer"),
+      inner: urnOf("inner"),
+      leaf: urnOf("leaf"),
+      top: urnOf("top"),
+    }).to.deep.equal(r.outputs.sdk);
+    expect(urnOf("top")).to.equal(`urn:pulumi:dev::urns::${FILE}::top`);
+    expect(urnOf("leaf")).to.equal(
+      `urn:pulumi:dev::urns::fixture:index:Outer$fixture:index:Inner$${FILE}::leaf`,
+    );
+  });
+
+  it("should end an up whose host dies during a create, failing that step and its dependents", async () => {
+    const r = await new LocalStack({
+      stack: "dev",
+      projectDir: dir,
+      projectName: "host-dies",
+      passphrase: PASSPHRASE,
+      program: () => {
+        const dying = new FixtureFile("dying", { dir, label: "dying", exitHost: true });
+        const after = new FixtureFile("after", { dir, label: "after" }, { dependsOn: [dying] });
+        return { afterPath: after.path };
+      },
+    }).up();
+    expect(r.ok).to.equal(false);
+    expect(r.steps.find((s) => s.name === "dying")!.error).to.match(/^Create .*::dying: /);
+    expect(r.steps.map((s) => s.name)).to.not.include("after");
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith(".json") && f.startsWith("after"))).to.deep.equal([]);
+    expect(() => process.kill(r.hostPid, 0)).to.throw(/ESRCH/);
+    expect(liveHostPids()).to.deep.equal([]);
   });
 });
