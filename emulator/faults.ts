@@ -1,12 +1,13 @@
 /**
  * Fault injection: rules matched by method and path pattern that answer with a status, reset the
- * connection, add delay, or apply the operation and then drop the response (the client sees a reset but
- * the write happened — the case POST-adoption logic exists for).
+ * connection, add delay, apply the operation and then drop the response (the client sees a reset but
+ * the write happened — the case POST-adoption logic exists for), or hold the request and apply it late,
+ * even after the client gave up waiting (the client sees a timeout but the write happens afterwards).
  */
 import { randomUUID } from "crypto";
 
 /** What a fault does. */
-export type FaultKind = "status" | "reset" | "delay" | "dropResponse";
+export type FaultKind = "status" | "reset" | "delay" | "dropResponse" | "late";
 
 /** A fault to inject. */
 export interface FaultSpec {
@@ -18,7 +19,12 @@ export interface FaultSpec {
    * text is not a valid regular expression. Required.
    */
   pathPattern: string;
-  /** Defaults to "status". */
+  /**
+   * What to do; defaults to "status". "status": answer an error, not applied. "reset": destroy the
+   * socket, not applied. "delay": wait `delayMs`, then handle normally (never applied once the client
+   * went away). "dropResponse": apply, then destroy the socket. "late": wait `delayMs`, apply even if
+   * the client went away, then answer if it is still connected.
+   */
   kind?: FaultKind;
   /** For kind "status": the HTTP status. Defaults to 503. */
   status?: number;
@@ -30,7 +36,10 @@ export interface FaultSpec {
   retryAfterSeconds?: number;
   /** Sets `x-ms-retry-after-ms` (and `Retry-After` rounded up when retryAfterSeconds is not given). */
   retryAfterMs?: number;
-  /** For kind "delay": milliseconds added before the request is handled. Defaults to 1000. */
+  /**
+   * For kinds "delay" and "late": milliseconds the request is held before it is handled. Defaults to 1000.
+   * A "delay" request whose client went away meanwhile is never applied; a "late" one is applied anyway.
+   */
   delayMs?: number;
   /** How many matching requests it hits. Defaults to 1; a negative number means unlimited. */
   count?: number;
@@ -46,7 +55,7 @@ export interface ActiveFault extends Required<Pick<FaultSpec, "kind" | "count" |
   hits: number;
 }
 
-const KINDS: FaultKind[] = ["status", "reset", "delay", "dropResponse"];
+const KINDS: FaultKind[] = ["status", "reset", "delay", "dropResponse", "late"];
 
 /** Checks a fault spec; throws an Error naming the bad field and what is allowed. */
 export function validateFault(spec: FaultSpec): void {

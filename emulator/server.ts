@@ -1,7 +1,8 @@
 /**
  * The HTTPS server and its request pipeline: control API → latency → fault injection → token side or
  * Graph side (authentication → write throttling → body parsing → route) → one final error handler →
- * response with `request-id` / `client-request-id` (or, for "dropResponse" faults, a destroyed socket).
+ * response with `request-id` / `client-request-id` (or, for "dropResponse" faults, a destroyed socket;
+ * for "late" faults, the request applied after `delayMs` whether or not the client still waits).
  */
 import { randomUUID } from "crypto";
 import type { IncomingMessage, ServerResponse } from "http";
@@ -377,7 +378,9 @@ export class EmulatorServer {
       }
       if (fault?.kind === "delay") await sleep(fault.spec.delayMs ?? 1000);
       if (fault?.kind === "status") throw faultError(fault.spec);
+      // A "late" request is read before the wait: once its client gives up, the body can no longer be.
       const raw = await readBody(req);
+      if (fault?.kind === "late") await sleep(fault.spec.delayMs ?? 1000);
       response =
         kind === "token"
           ? this.handleToken(req, method, url, raw, entry)
@@ -392,6 +395,8 @@ export class EmulatorServer {
       req.socket.destroy();
       return;
     }
+    // A "late" request was applied although its client may have timed out and left: nobody to answer.
+    if (fault?.kind === "late" && (res.destroyed || req.socket.destroyed)) return;
     this.write(res, response, ids, kind);
   }
 

@@ -5,7 +5,7 @@ import { formatGalleryAppId, parseGalleryAppId } from "./galleryAppId";
 import { failure, isNotFound, mayHaveBeenApplied, messageOf } from "./graphFailures";
 import { changedProperties, nullForUndefined } from "./propertyDiff";
 import type { ProviderDeps } from "./providerDeps";
-import { ReplicationTimeoutError, retryWhileReplicating } from "./replication";
+import { lookUpWhileReplicating, ReplicationTimeoutError, retryWhileReplicating } from "./replication";
 import {
   bool,
   checkInputs,
@@ -242,9 +242,12 @@ export function createGalleryAppProvider(deps: ProviderDeps): pulumi.dynamic.Res
   }
 
   /**
-   * Instantiates the template once. When the response is lost (the POST may have been applied), it
-   * looks for an application made since the request began: one ⇒ adopt, several ⇒ fail naming
-   * them, none ⇒ instantiate once more.
+   * Instantiates the template once. When the response is lost (timeout, connection reset, 5xx: the
+   * POST may have been applied), it looks for an application with this displayName and template
+   * created since the request began: one ⇒ adopt it, several ⇒ fail naming them, none ⇒ instantiate
+   * once more. A new application stays out of Graph's lists until it has replicated, so "none" is
+   * concluded only after looking, with backoff, for the connection's `replicationTimeoutSeconds`
+   * (default 120 s); a lost instantiate that truly made nothing therefore costs that long.
    */
   async function instantiateOnce(
     client: GraphApi,
@@ -259,7 +262,7 @@ export function createGalleryAppProvider(deps: ProviderDeps): pulumi.dynamic.Res
       if (!mayHaveBeenApplied(error)) {
         throw failure(`Instantiating application template ${templateId} as "${displayName}"`, error);
       }
-      const ours = await findOurs(client, templateId, displayName, began, error);
+      const ours = await findOurs(client, conn, templateId, displayName, began, error);
       if (ours.length > 1) {
         const names = ours.map((a) => `${a.id} (appId ${a.appId}, created ${a.createdDateTime})`).join(", ");
         throw new Error(
@@ -283,18 +286,28 @@ export function createGalleryAppProvider(deps: ProviderDeps): pulumi.dynamic.Res
     }
   }
 
+  /**
+   * Applications with this displayName and template created since `began` (epoch ms, less
+   * {@link CLOCK_SKEW_MS}), looked for until one shows up or the replication window ends (then `[]`).
+   * The createdDateTime filter keeps holding while we wait: Graph stamps the creation time, not the
+   * time the object became visible, and a request applied late (after the client gave up) is stamped
+   * later still; what it leaves out is an older namesake, which this request did not make.
+   */
   async function findOurs(
     client: GraphApi,
+    conn: ConnectionSettings | null | undefined,
     templateId: string,
     displayName: string,
     began: number,
     lost: unknown,
   ): Promise<Application[]> {
     try {
-      const apps = await client.listApplicationsByNameAndTemplate(displayName, templateId);
-      return apps.filter((a) => {
-        const created = a.createdDateTime ? Date.parse(a.createdDateTime) : NaN;
-        return Number.isFinite(created) && created >= began - CLOCK_SKEW_MS;
+      return await lookUpWhileReplicating(deps, conn, async () => {
+        const apps = await client.listApplicationsByNameAndTemplate(displayName, templateId);
+        return apps.filter((a) => {
+          const created = a.createdDateTime ? Date.parse(a.createdDateTime) : NaN;
+          return Number.isFinite(created) && created >= began - CLOCK_SKEW_MS;
+        });
       });
     } catch (error) {
       throw new Error(

@@ -5,7 +5,7 @@ import { failure, isNotFound, mayHaveBeenApplied, messageOf } from "./graphFailu
 import { quarantineOf, type QuarantineOutput } from "./jobSummary";
 import { changedProperties } from "./propertyDiff";
 import type { ProviderDeps } from "./providerDeps";
-import { retryWhileReplicating } from "./replication";
+import { lookUpWhileReplicating, retryWhileReplicating } from "./replication";
 import {
   bool,
   checkInputs,
@@ -174,7 +174,13 @@ export function createProvisioningJobProvider(deps: ProviderDeps): pulumi.dynami
     return jobs[0];
   }
 
-  /** POSTs the job; a lost response is answered by adopting the SP's job with that template. */
+  /**
+   * POSTs the job. When the response is lost (timeout, connection reset, 5xx: the POST may have been
+   * applied), it adopts the SP's job with that template; several ⇒ fail naming them; none ⇒ POST once
+   * more. A new job stays out of the SP's job list until it has replicated, so "none" is concluded
+   * only after looking, with backoff, for the connection's `replicationTimeoutSeconds` (default 120 s);
+   * a lost POST that truly made nothing therefore costs that long.
+   */
   async function createOnce(
     client: GraphApi,
     conn: ConnectionSettings | null | undefined,
@@ -196,7 +202,9 @@ export function createProvisioningJobProvider(deps: ProviderDeps): pulumi.dynami
       }
       let jobs: SynchronizationJob[];
       try {
-        jobs = (await client.listSynchronizationJobs(sp)).filter((j) => j.templateId === templateId);
+        jobs = await lookUpWhileReplicating(deps, conn, async () =>
+          (await client.listSynchronizationJobs(sp)).filter((j) => j.templateId === templateId),
+        );
       } catch (listError) {
         throw new Error(
           `Creating a synchronization job from template "${templateId}" on service principal ${sp} lost its response ` +

@@ -47,3 +47,31 @@ export async function retryWhileReplicating<T>(
     }
   }
 }
+
+/**
+ * Looks for what a POST whose response was lost may have made. Graph leaves a new object out of
+ * lists until it has replicated, so one empty answer right after the failure proves nothing: `look`
+ * is called again, with the same exponential backoff as {@link retryWhileReplicating}, until it
+ * returns at least one object (returned at once) or the connection's replication timeout
+ * (`replicationTimeoutSeconds`, default 120 s) has passed since the first look, when it returns `[]`.
+ *
+ * So a lost POST that truly made nothing costs that whole window before the caller may repeat it:
+ * the price of never making a duplicate. Failures of `look` are rethrown at once.
+ */
+export async function lookUpWhileReplicating<T>(
+  deps: ProviderDeps,
+  connection: ConnectionSettings | null | undefined,
+  look: () => Promise<T[]>,
+): Promise<T[]> {
+  const timeoutMs = deps.replicationTimeoutMs(connection);
+  const started = deps.now();
+  let backoff = FIRST_BACKOFF_MS;
+  for (;;) {
+    const found = await look();
+    if (found.length > 0) return found;
+    const elapsed = deps.now() - started;
+    if (elapsed >= timeoutMs) return [];
+    await deps.sleep(Math.min(backoff, timeoutMs - elapsed));
+    backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+  }
+}

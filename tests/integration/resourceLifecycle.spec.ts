@@ -418,6 +418,48 @@ describe("resource providers against the emulator @emulator", function () {
       expect(emulator.state().jobs.map((j) => j.id)).to.deep.equal([madeJob.id]);
     });
 
+    describe("while new objects are still hidden from lists (replication delay)", () => {
+      // The lost POST made the object, but for 500 ms the emulator leaves it out of every list, as
+      // Graph does: a single lookup right after the failure sees nothing.
+      beforeEach(() => emulator.configure({ replicationDelayMs: 500 }));
+
+      it("should adopt the application a lost instantiate made, once it shows up in the list", async () => {
+        emulator.injectFault({ method: "POST", pathPattern: "/instantiate$", kind: "dropResponse" });
+        const made = await created(app, {
+          displayName: "AWS Lost Hidden",
+          templateId: AWS_TEMPLATE,
+          connection,
+        });
+        expect(liveApps("AWS Lost Hidden").map((a) => a.id)).to.deep.equal([made.outs.applicationObjectId]);
+        expect(
+          emulator
+            .state()
+            .servicePrincipals.filter((s) => !s.deletedDateTime && s.displayName === "AWS Lost Hidden"),
+        ).to.have.length(1);
+        const posts = graphCalls().filter((c) => c.method === "POST" && c.path.endsWith("/instantiate"));
+        expect(posts, "instantiate POSTs").to.have.length(1);
+      });
+
+      it("should adopt the job a lost job POST made, once it shows up in the list", async () => {
+        const made = await created(app, {
+          displayName: "AWS Lost Hidden Job",
+          templateId: AWS_TEMPLATE,
+          connection,
+        });
+        emulator.injectFault({ method: "POST", pathPattern: "/synchronization/jobs$", kind: "dropResponse" });
+        const madeJob = await created(job, {
+          servicePrincipalId: made.outs.servicePrincipalId,
+          templateId: "aws",
+          connection,
+        });
+        expect(emulator.state().jobs.map((j) => j.id)).to.deep.equal([madeJob.id]);
+        const posts = graphCalls().filter(
+          (c) => c.method === "POST" && c.path.endsWith("/synchronization/jobs"),
+        );
+        expect(posts, "job POSTs").to.have.length(1);
+      });
+    });
+
     it("should use stack config from configure() when a resource has no connection", async () => {
       configure({
         get: (key: string) => {

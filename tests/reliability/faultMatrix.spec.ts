@@ -1,7 +1,7 @@
 /**
  * Fault matrix (design.md §5, §8; issue 7): for every Graph call of an AppProvisioning up and
  * destroy, each fault of {429 with Retry-After, 500, 503, connection reset, timeout, apply then
- * drop the response} is injected once. The operation succeeds or fails with a clear error, and
+ * drop the response, timeout but applied late} is injected once. The operation succeeds or fails with a clear error, and
  * after at most one rerun the tenant holds exactly the declared objects: no orphan, no duplicate.
  * Runs the real providers in-process against the emulator, with short timeouts and tiny backoff.
  */
@@ -63,6 +63,9 @@ const FAULTS: { name: string; spec: Omit<FaultSpec, "method" | "pathPattern"> }[
   { name: "connection reset", spec: { kind: "reset" } },
   { name: "timeout", spec: { kind: "delay", delayMs: CLIENT_TIMEOUT_MS + 300 } },
   { name: "apply then drop the response", spec: { kind: "dropResponse" } },
+  // The client times out, and the server applies the request afterwards anyway. The held time is well
+  // inside the rig's replication window, so a lost-POST lookup that keeps looking finds the late object.
+  { name: "timeout, applied late", spec: { kind: "late", delayMs: CLIENT_TIMEOUT_MS + 300 } },
 ];
 
 describe("fault matrix: AppProvisioning up and destroy under injected faults @reliability @emulator", function () {
@@ -114,6 +117,19 @@ describe("fault matrix: AppProvisioning up and destroy under injected faults @re
     }
   }
 
+  /**
+   * For a "late" fault, waits until the held request has been applied (its request-log entry appears
+   * then), so the tenant is judged with it in place — a duplicate it makes shows — and it cannot leak
+   * into the next scenario.
+   */
+  async function lateRequestsApplied(fault: Omit<FaultSpec, "method" | "pathPattern">): Promise<void> {
+    if (fault.kind !== "late") return;
+    for (let polls = 0; !rig.emulator.requestLog().some((e) => e.fault === "late"); polls++) {
+      if (polls >= 200) throw new Error("the late request was never applied");
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
   function expectExactlyDeclared(displayName: string): void {
     const { apps, sps, jobs, secrets } = tenantHolds(displayName);
     expect(apps, "applications named like the declared one").to.have.length(1);
@@ -152,6 +168,7 @@ describe("fault matrix: AppProvisioning up and destroy under injected faults @re
         if (call.phase === "up") {
           rig.emulator.injectFault(spec);
           await withOneRerun(() => upApp(rig, displayName, state));
+          await lateRequestsApplied(fault.spec);
           written.push(plainState(state));
           expectExactlyDeclared(displayName);
         } else {
@@ -159,6 +176,7 @@ describe("fault matrix: AppProvisioning up and destroy under injected faults @re
           expectExactlyDeclared(displayName);
           rig.emulator.injectFault(spec);
           await withOneRerun(() => destroyApp(rig, state));
+          await lateRequestsApplied(fault.spec);
           written.push(plainState(state));
           expect(Object.keys(state), "resources still in state").to.deep.equal([]);
           expectNothingLeft(displayName);

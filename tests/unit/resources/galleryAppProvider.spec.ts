@@ -274,22 +274,73 @@ describe("GalleryApp provider", () => {
         expect(result.outs).to.include({ applicationObjectId: APP_ID, servicePrincipalId: SP_ID });
       });
 
-      it("should instantiate once more when none was created (5xx and timeout count as lost)", async () => {
+      it("should keep looking while the new application is not listed yet, and adopt it when it shows up", async () => {
+        const { graph, provider, deps } = setup({ withAppIdLookup: true });
+        graph.instantiateApplicationTemplate.rejects(graphError(0, "TIMEOUT", "POST"));
+        // Replication: the first two lists do not show it yet.
+        graph.listApplicationsByNameAndTemplate.onFirstCall().resolves([]);
+        graph.listApplicationsByNameAndTemplate.onSecondCall().resolves([created(-5, "old-app")]);
+        graph.listApplicationsByNameAndTemplate.resolves([created(-5, "old-app"), created(0.5)]);
+        graph.getServicePrincipalByAppId.resolves(instantiated().servicePrincipal);
+        graph.getServicePrincipal.resolves(instantiated().servicePrincipal);
+        const result = await provider.create(inputs);
+        expect(callSequence(graph)).to.deep.equal([
+          "instantiateApplicationTemplate",
+          "listApplicationsByNameAndTemplate",
+          "listApplicationsByNameAndTemplate",
+          "listApplicationsByNameAndTemplate",
+          "getServicePrincipalByAppId",
+          "getServicePrincipal",
+        ]);
+        expect(deps.sleeps, "backoff between looks").to.deep.equal([500, 1_000]);
+        expect(result.outs).to.include({ applicationObjectId: APP_ID, servicePrincipalId: SP_ID });
+      });
+
+      it("should adopt an application the lost request made later than it began (applied after the client gave up)", async () => {
+        const { graph, provider } = setup({ withAppIdLookup: true });
+        graph.instantiateApplicationTemplate.rejects(graphError(0, "TIMEOUT", "POST"));
+        graph.listApplicationsByNameAndTemplate.onFirstCall().resolves([]);
+        graph.listApplicationsByNameAndTemplate.resolves([created(2)]);
+        graph.getServicePrincipalByAppId.resolves(instantiated().servicePrincipal);
+        graph.getServicePrincipal.resolves(instantiated().servicePrincipal);
+        const result = await provider.create(inputs);
+        expect(graph.instantiateApplicationTemplate.callCount).to.equal(1);
+        expect(result.outs).to.include({ applicationObjectId: APP_ID });
+      });
+
+      it("should instantiate once more only after the replication window passed with none (5xx and timeout count as lost)", async () => {
         for (const lost of [graphError(502, "BadGateway", "POST"), graphError(0, "TIMEOUT", "POST")]) {
-          const { graph, provider } = setup({ withAppIdLookup: true });
+          const { graph, provider, deps } = setup({ withAppIdLookup: true, replicationTimeoutMs: 10_000 });
           graph.instantiateApplicationTemplate.onFirstCall().rejects(lost);
           graph.instantiateApplicationTemplate.onSecondCall().resolves(instantiated());
           graph.listApplicationsByNameAndTemplate.resolves([created(-5)]);
           graph.getServicePrincipal.resolves(instantiated().servicePrincipal);
           const result = await provider.create(inputs);
+          const looks = graph.listApplicationsByNameAndTemplate.callCount;
           expect(callSequence(graph)).to.deep.equal([
             "instantiateApplicationTemplate",
-            "listApplicationsByNameAndTemplate",
+            ...Array<string>(looks).fill("listApplicationsByNameAndTemplate"),
             "instantiateApplicationTemplate",
             "getServicePrincipal",
           ]);
+          // 500 + 1000 + 2000 + 4000, then what is left of the 10 s window, then one last look.
+          expect(deps.sleeps).to.deep.equal([500, 1_000, 2_000, 4_000, 2_500]);
+          expect(looks).to.equal(6);
           expect(result.id).to.equal(GALLERY_APP_ID);
         }
+      });
+
+      it("should fail saying what to check when looking for the application fails", async () => {
+        const { graph, provider } = setup({ withAppIdLookup: true });
+        graph.instantiateApplicationTemplate.rejects(connectionReset());
+        graph.listApplicationsByNameAndTemplate.onFirstCall().resolves([]);
+        graph.listApplicationsByNameAndTemplate.rejects(graphError(403, "Authorization_RequestDenied"));
+        const err = await provider.create(inputs).catch((e) => e);
+        expect(err.message)
+          .to.contain("lost its response")
+          .and.contain("Authorization_RequestDenied")
+          .and.contain('Check the tenant for an application "AWS Contoso"');
+        expect(graph.instantiateApplicationTemplate.callCount).to.equal(1);
       });
 
       it("should fail naming every application when several were created since", async () => {

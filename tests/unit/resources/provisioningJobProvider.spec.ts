@@ -109,18 +109,45 @@ describe("ProvisioningJob provider", () => {
       expect(result.id).to.equal(JOB_ID);
     });
 
-    it("should POST once more when the lost POST made no job", async () => {
-      const { graph, provider } = setup();
+    it("should keep looking while the new job is not listed yet, and adopt it when it shows up", async () => {
+      const { graph, provider, deps } = setup();
+      graph.createSynchronizationJob.rejects(graphError(0, "TIMEOUT", "POST"));
+      graph.listSynchronizationJobs.onFirstCall().resolves([]);
+      graph.listSynchronizationJobs.onSecondCall().resolves([job({ id: "scim.1", templateId: "scim" })]);
+      graph.listSynchronizationJobs.resolves([job({ id: "scim.1", templateId: "scim" }), job()]);
+      const result = await provider.create({ servicePrincipalId: SP_ID, templateId: "aws" });
+      expect(callSequence(graph)).to.deep.equal([
+        "createSynchronizationJob",
+        "listSynchronizationJobs",
+        "listSynchronizationJobs",
+        "listSynchronizationJobs",
+      ]);
+      expect(deps.sleeps, "backoff between looks").to.deep.equal([500, 1_000]);
+      expect(result.id).to.equal(JOB_ID);
+    });
+
+    it("should POST once more only after the replication window passed with no job", async () => {
+      const { graph, provider, deps } = setup(4_000);
       graph.createSynchronizationJob.onFirstCall().rejects(graphError(500, "InternalServerError", "POST"));
       graph.createSynchronizationJob.onSecondCall().resolves(job());
       graph.listSynchronizationJobs.resolves([]);
       const result = await provider.create({ servicePrincipalId: SP_ID, templateId: "aws" });
       expect(callSequence(graph)).to.deep.equal([
         "createSynchronizationJob",
-        "listSynchronizationJobs",
+        ...Array<string>(5).fill("listSynchronizationJobs"),
         "createSynchronizationJob",
       ]);
+      expect(deps.sleeps).to.deep.equal([500, 1_000, 2_000, 500]);
       expect(result.id).to.equal(JOB_ID);
+    });
+
+    it("should fail saying what to check when listing the jobs fails", async () => {
+      const { graph, provider } = setup();
+      graph.createSynchronizationJob.rejects(connectionReset());
+      graph.listSynchronizationJobs.rejects(graphError(403, "Authorization_RequestDenied"));
+      const err = await provider.create({ servicePrincipalId: SP_ID, templateId: "aws" }).catch((e) => e);
+      expect(err.message).to.contain("lost its response").and.contain("Authorization_RequestDenied");
+      expect(graph.createSynchronizationJob.callCount).to.equal(1);
     });
 
     it("should fail naming the jobs when several have that template", async () => {
