@@ -61,6 +61,16 @@ export interface EmulatorConfigPatch {
   defaultAssignments?: { users?: number; groups?: number };
 }
 
+/** The keys of {@link EmulatorConfigPatch}: the options `configure()` can change later. */
+const CONFIG_PATCH_KEYS = [
+  "replicationDelayMs",
+  "cycleTimeMs",
+  "latencyMs",
+  "tokenLifetimeSeconds",
+  "graphLimits",
+  "defaultAssignments",
+] as const satisfies readonly (keyof EmulatorConfigPatch)[];
+
 const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function nonNegative(value: unknown, field: string, integer = false): number {
@@ -114,14 +124,7 @@ export function resolveGraphLimits(
 /** Checks the numeric fields of a configure patch; throws an Error naming the first bad field. */
 export function checkConfigPatch(patch: EmulatorConfigPatch): void {
   if (!patch || typeof patch !== "object") throw new Error("configure: expected an object of settings");
-  const known = [
-    "replicationDelayMs",
-    "cycleTimeMs",
-    "latencyMs",
-    "tokenLifetimeSeconds",
-    "graphLimits",
-    "defaultAssignments",
-  ];
+  const known: readonly string[] = CONFIG_PATCH_KEYS;
   for (const key of Object.keys(patch)) {
     if (!known.includes(key))
       throw new Error(`configure: unknown setting '${key}'; allowed: ${known.join(", ")}`);
@@ -169,22 +172,8 @@ export function checkOptions(options: EmulatorOptions): void {
       checkSecret(t.clientSecret, `tenants[${i}].clientSecret`);
     });
   }
-  const {
-    replicationDelayMs,
-    cycleTimeMs,
-    latencyMs,
-    tokenLifetimeSeconds,
-    graphLimits,
-    defaultAssignments,
-  } = options;
-  checkConfigPatch({
-    replicationDelayMs,
-    cycleTimeMs,
-    latencyMs,
-    tokenLifetimeSeconds,
-    graphLimits,
-    defaultAssignments,
-  });
+  // The run-time settings among the options, checked as configure() checks them.
+  checkConfigPatch(Object.fromEntries(CONFIG_PATCH_KEYS.map((key) => [key, options[key]])));
 }
 
 /**

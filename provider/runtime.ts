@@ -5,7 +5,7 @@
  * into old stacks call `configure(config)` and `provider(kind)`, so both must keep working.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { type ConfigSource, resolveConnection } from "./graph/connection";
+import { type ConfigSource, type ResolvedConnection, resolveConnection } from "./graph/connection";
 import { graphClientFor } from "./graph/graphClient";
 import type { ConnectionSettings } from "./resources/connectionArgs";
 import { createGalleryAppProvider } from "./resources/galleryAppProvider";
@@ -22,12 +22,22 @@ let storedConfig: ConfigSource | undefined;
 const providers = new Map<ResourceKind, pulumi.dynamic.ResourceProvider>();
 
 /**
+ * Resolved connections by the JSON of the `connection` input ("null" for none). Stack config and
+ * environment are fixed for a process once configure() ran, so the input decides the result; this
+ * saves resolving (validating, merging, fingerprinting) on every provider call of a fleet.
+ */
+const resolvedConnections = new Map<string, ResolvedConnection>();
+/** Distinct connections a process keeps resolved; past this the memo starts over (bounds memory). */
+const MAX_RESOLVED_CONNECTIONS = 256;
+
+/**
  * Stores the stack config (namespaced keys such as `graphProvisioning:tenantId`) for every provider
- * of this process. The Pulumi host calls it once per resource type; the last call wins, and all
- * calls in one run carry the same config.
+ * of this process, and forgets connections resolved under the previous one. The Pulumi host calls
+ * it once per resource type; the last call wins, and all calls in one run carry the same config.
  */
 export function configure(config: ConfigSource): void {
   storedConfig = config;
+  resolvedConnections.clear();
 }
 
 /** The stack config stored by {@link configure}, if any (for tests and diagnostics). */
@@ -36,12 +46,28 @@ export function configuredSource(): ConfigSource | undefined {
 }
 
 /**
+ * The connection of a resource's `connection` input over the stored stack config and the
+ * environment, resolved once per distinct input until the next {@link configure}. An invalid
+ * input is not remembered: it throws on every call.
+ */
+function resolve(connection?: ConnectionSettings | null): ResolvedConnection {
+  const key = JSON.stringify(connection ?? null);
+  let resolved = resolvedConnections.get(key);
+  if (resolved === undefined) {
+    // Frozen: every later call with an equal input shares this object.
+    resolved = Object.freeze(resolveConnection(connection ?? undefined, storedConfig));
+    if (resolvedConnections.size >= MAX_RESOLVED_CONNECTIONS) resolvedConnections.clear();
+    resolvedConnections.set(key, resolved);
+  }
+  return resolved;
+}
+
+/**
  * Real dependencies: a Graph client per connection (the input's fields over stack config over the
- * environment; clients, credentials and tokens shared process-wide), real time.
+ * environment, resolved once per distinct input until the next {@link configure}; clients,
+ * credentials and tokens shared process-wide), real time.
  */
 export function realDeps(): ProviderDeps {
-  const resolve = (connection?: ConnectionSettings | null) =>
-    resolveConnection(connection ?? undefined, storedConfig);
   return {
     clientFor: (connection) => graphClientFor(resolve(connection)),
     replicationTimeoutMs: (connection) => resolve(connection).replicationTimeoutSeconds * 1000,

@@ -18,6 +18,7 @@ import { startEmulator, type EmulatorHandle } from "../emulator";
 import type { ConnectionInput } from "../provider/graph/connection";
 import { getProvisioningJobStatus, listProvisioningEvents } from "../provider/monitoring";
 import type { ProvisioningJobStatus } from "../provider/monitoring";
+import { emulatorConnection } from "./emulatorConnection";
 import { LocalStack, formatRunResult, type RunResult } from "./programRunner";
 import { isSecretValue } from "./propertyValues";
 import { readProject, readStackConfig, stackConfigPath } from "./stackConfig";
@@ -48,18 +49,6 @@ function show(step: string, result: RunResult): RunResult {
     throw new DemoStepError(`${step} failed: ${result.errors.map((e) => e.message).join("; ")}`);
   }
   return result;
-}
-
-/** The Graph connection of the stack file's credentials, at the in-process emulator. */
-function connectionOf(emulator: EmulatorHandle): ConnectionInput {
-  return {
-    tenantId: emulator.tenantId,
-    clientId: emulator.clientId,
-    clientSecret: emulator.clientSecret,
-    authorityHost: emulator.authorityHost,
-    graphEndpoint: emulator.graphEndpoint,
-    caFile: emulator.caFile,
-  };
 }
 
 /** Runs the demo; resolves to the process exit code. */
@@ -108,7 +97,8 @@ export async function runDemo(projectDir = path.resolve(__dirname, "..", "..")):
     show("up", await stack.up());
 
     banner("status (graph-provisioning status / logs)");
-    await printStatus(stack, connectionOf(emulator));
+    // The emulator was started with the stack file's credentials, so this is the stack's connection.
+    await printStatus(stack, emulatorConnection(emulator));
 
     // The rename plans one in-place update: the app's ids are part of its resource id, which the
     // engine keeps in an update preview, so the job, secrets and start depending on them stay put.

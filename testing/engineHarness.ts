@@ -113,6 +113,23 @@ type UnaryMethod<Req, Res> = (
 
 const toStruct = (m: PropertyMap): Struct => Struct.fromJavaScript(m as Record<string, never>);
 const fromStruct = (s: Struct | undefined): PropertyMap => (s ? (s.toJavaScript() as PropertyMap) : {});
+/** `m` as the host receives it: secrets stripped (it does not accept them), in a Struct. */
+const plainStruct = (m: PropertyMap): Struct => toStruct(stripSecretsMap(m));
+
+/** The setters every request about one resource has. */
+interface ResourceRequest {
+  setUrn(urn: string): unknown;
+  setName(name: string): unknown;
+  setType(type: string): unknown;
+}
+
+/** Sets urn, name and type of `req` from `ref`, and returns it. */
+function about<R extends ResourceRequest>(req: R, ref: ResourceRef): R {
+  req.setUrn(ref.urn);
+  req.setName(ref.name);
+  req.setType(ref.type);
+  return req;
+}
 
 /**
  * A running dynamic-provider host and the engine side of its protocol. Create with
@@ -326,12 +343,9 @@ export class EngineHarness {
     olds: PropertyMap,
     news: PropertyMap,
   ): Promise<{ inputs: PropertyMap; failures: CheckFailure[] }> {
-    const req = new provproto.CheckRequest();
-    req.setUrn(ref.urn);
-    req.setName(ref.name);
-    req.setType(ref.type);
-    req.setOlds(toStruct(stripSecretsMap(olds)));
-    req.setNews(toStruct(stripSecretsMap(news)));
+    const req = about(new provproto.CheckRequest(), ref);
+    req.setOlds(plainStruct(olds));
+    req.setNews(plainStruct(news));
     const res = await this.call("Check", ref.urn, this.client.check, req);
     return {
       inputs: annotateSecrets(fromStruct(res.getInputs()), news),
@@ -347,14 +361,11 @@ export class EngineHarness {
     news: PropertyMap,
     oldInputs: PropertyMap,
   ): Promise<DiffResult> {
-    const req = new provproto.DiffRequest();
+    const req = about(new provproto.DiffRequest(), ref);
     req.setId(id);
-    req.setUrn(ref.urn);
-    req.setName(ref.name);
-    req.setType(ref.type);
-    req.setOlds(toStruct(stripSecretsMap(oldOutputs)));
-    req.setNews(toStruct(stripSecretsMap(news)));
-    req.setOldInputs(toStruct(stripSecretsMap(oldInputs)));
+    req.setOlds(plainStruct(oldOutputs));
+    req.setNews(plainStruct(news));
+    req.setOldInputs(plainStruct(oldInputs));
     const res = await this.call("Diff", ref.urn, this.client.diff, req);
     const changes = res.getChanges();
     const DC = provproto.DiffResponse.DiffChanges;
@@ -371,11 +382,8 @@ export class EngineHarness {
     inputs: PropertyMap,
     additionalSecretOutputs: readonly string[] = [],
   ): Promise<{ id: string; outputs: PropertyMap }> {
-    const req = new provproto.CreateRequest();
-    req.setUrn(ref.urn);
-    req.setName(ref.name);
-    req.setType(ref.type);
-    req.setProperties(toStruct(stripSecretsMap(inputs)));
+    const req = about(new provproto.CreateRequest(), ref);
+    req.setProperties(plainStruct(inputs));
     req.setTimeout(this.callTimeoutMs / 1000);
     const res = await this.remarkFailure(
       this.call("Create", ref.urn, this.client.create, req),
@@ -397,14 +405,11 @@ export class EngineHarness {
     oldInputs: PropertyMap,
     additionalSecretOutputs: readonly string[] = [],
   ): Promise<{ outputs: PropertyMap }> {
-    const req = new provproto.UpdateRequest();
+    const req = about(new provproto.UpdateRequest(), ref);
     req.setId(id);
-    req.setUrn(ref.urn);
-    req.setName(ref.name);
-    req.setType(ref.type);
-    req.setOlds(toStruct(stripSecretsMap(oldOutputs)));
-    req.setNews(toStruct(stripSecretsMap(news)));
-    req.setOldInputs(toStruct(stripSecretsMap(oldInputs)));
+    req.setOlds(plainStruct(oldOutputs));
+    req.setNews(plainStruct(news));
+    req.setOldInputs(plainStruct(oldInputs));
     req.setTimeout(this.callTimeoutMs / 1000);
     const res = await this.remarkFailure(
       this.call("Update", ref.urn, this.client.update, req),
@@ -425,13 +430,10 @@ export class EngineHarness {
     oldInputs: PropertyMap,
     additionalSecretOutputs: readonly string[] = [],
   ): Promise<{ id: string; outputs: PropertyMap; inputs?: PropertyMap }> {
-    const req = new provproto.ReadRequest();
+    const req = about(new provproto.ReadRequest(), ref);
     req.setId(id);
-    req.setUrn(ref.urn);
-    req.setName(ref.name);
-    req.setType(ref.type);
-    req.setProperties(toStruct(stripSecretsMap(oldOutputs)));
-    req.setInputs(toStruct(stripSecretsMap(oldInputs)));
+    req.setProperties(plainStruct(oldOutputs));
+    req.setInputs(plainStruct(oldInputs));
     const res = await this.call("Read", ref.urn, this.client.read, req);
     const inputs = res.getInputs();
     return {
@@ -443,13 +445,10 @@ export class EngineHarness {
 
   /** `Delete(id, properties = outputs, oldInputs)`. */
   async delete(ref: ResourceRef, id: string, outputs: PropertyMap, oldInputs: PropertyMap): Promise<void> {
-    const req = new provproto.DeleteRequest();
+    const req = about(new provproto.DeleteRequest(), ref);
     req.setId(id);
-    req.setUrn(ref.urn);
-    req.setName(ref.name);
-    req.setType(ref.type);
-    req.setProperties(toStruct(stripSecretsMap(outputs)));
-    req.setOldInputs(toStruct(stripSecretsMap(oldInputs)));
+    req.setProperties(plainStruct(outputs));
+    req.setOldInputs(plainStruct(oldInputs));
     req.setTimeout(this.callTimeoutMs / 1000);
     await this.call("Delete", ref.urn, this.client.delete, req);
   }

@@ -4,21 +4,19 @@
  * emulator.
  *
  * ```ts
- * import { LocalStack, startEmulator, formatRunResult } from "pulumi-graph-provisioning/testing";
+ * import {
+ *   LocalStack,
+ *   startEmulator,
+ *   emulatorStackConfig,
+ *   formatRunResult,
+ * } from "pulumi-graph-provisioning/testing";
  *
  * const emulator = await startEmulator();
  * const stack = new LocalStack({
  *   stack: "ci",
  *   projectDir: __dirname,                 // holds Pulumi.yaml; the host's working directory
  *   program: "./index.ts",                 // or a function returning the stack outputs
- *   config: {
- *     "graphProvisioning:tenantId": emulator.tenantId,
- *     "graphProvisioning:clientId": emulator.clientId,
- *     "graphProvisioning:clientSecret": { secure: emulator.clientSecret },
- *     "graphProvisioning:graphEndpoint": emulator.graphEndpoint,
- *     "graphProvisioning:authorityHost": emulator.authorityHost,
- *     "graphProvisioning:caFile": emulator.caFile,
- *   },
+ *   config: emulatorStackConfig(emulator), // graphProvisioning:* keys, clientSecret secure
  *   passphrase: "test",                    // default: PULUMI_CONFIG_PASSPHRASE
  * });
  * console.log(formatRunResult(await stack.preview()));
@@ -26,6 +24,9 @@
  * await stack.destroy();
  * await emulator.stop();
  * ```
+ *
+ * `emulatorConnection(emulator)` gives the same settings as a `connection` input, for resources
+ * and for the monitoring functions (`getProvisioningJobStatus`, `listProvisioningEvents`).
  *
  * Each operation starts a fresh host, so stack config changes apply on the next operation.
  * State lives in `.pulumi-local/<project>/<stack>.json` (secrets AES-256-GCM encrypted, as
@@ -39,6 +40,7 @@ export {
   type EmulatorInfo,
   type RequestLogEntry,
 } from "../emulator";
+export { emulatorConnection, emulatorStackConfig } from "./emulatorConnection";
 export {
   LocalStack,
   formatRunResult,

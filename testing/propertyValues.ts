@@ -33,32 +33,46 @@ export function makeSecret(v: PropertyValue): PropertyValue {
   return isSecretValue(v) ? v : { [SIG_KEY]: SECRET_SIG, value: v };
 }
 
+/** True when `test` holds for `v` or for a value anywhere inside it (a secret's wrapper included). */
+function containsValue(v: unknown, test: (value: unknown) => boolean): boolean {
+  if (test(v)) return true;
+  if (Array.isArray(v)) return v.some((e) => containsValue(e, test));
+  if (typeof v === "object" && v !== null) return Object.values(v).some((e) => containsValue(e, test));
+  return false;
+}
+
+/**
+ * A copy of `v` in which every value that `replace` maps to something other than undefined is
+ * replaced by it (not descended into); every other array and object is copied element by element.
+ */
+function replaceValues(
+  v: PropertyValue,
+  replace: (value: PropertyValue) => PropertyValue | undefined,
+): PropertyValue {
+  const replaced = replace(v);
+  if (replaced !== undefined) return replaced;
+  if (Array.isArray(v)) return v.map((e) => replaceValues(e, replace));
+  if (typeof v === "object" && v !== null) {
+    const out: PropertyMap = {};
+    for (const [k, e] of Object.entries(v)) out[k] = replaceValues(e, replace);
+    return out;
+  }
+  return v;
+}
+
 /** True when `v` is, or contains, a secret at any depth. */
 export function containsSecrets(v: unknown): boolean {
-  if (isSecretValue(v)) return true;
-  if (Array.isArray(v)) return v.some(containsSecrets);
-  if (typeof v === "object" && v !== null) return Object.values(v).some(containsSecrets);
-  return false;
+  return containsValue(v, isSecretValue);
 }
 
 /** True when `v` is, or contains, the unknown sentinel. */
 export function containsUnknowns(v: unknown): boolean {
-  if (v === UNKNOWN_VALUE) return true;
-  if (Array.isArray(v)) return v.some(containsUnknowns);
-  if (typeof v === "object" && v !== null) return Object.values(v).some(containsUnknowns);
-  return false;
+  return containsValue(v, (e) => e === UNKNOWN_VALUE);
 }
 
 /** Removes every secret wrapper, at any depth, keeping the plain values (what the host receives). */
 export function stripSecrets(v: PropertyValue): PropertyValue {
-  if (isSecretValue(v)) return stripSecrets(v.value);
-  if (Array.isArray(v)) return v.map(stripSecrets);
-  if (typeof v === "object" && v !== null) {
-    const out: PropertyMap = {};
-    for (const [k, e] of Object.entries(v)) out[k] = stripSecrets(e);
-    return out;
-  }
-  return v;
+  return replaceValues(v, (e) => (isSecretValue(e) ? stripSecrets(e.value) : undefined));
 }
 
 /** `stripSecrets` over a property map. */
@@ -111,15 +125,10 @@ export function annotateSecrets(
  * form results and printed output use, so that no secret value is ever displayed.
  */
 export function displayValue(v: PropertyValue): PropertyValue {
-  if (isSecretValue(v)) return SECRET_PLACEHOLDER;
-  if (v === UNKNOWN_VALUE) return "[unknown]";
-  if (Array.isArray(v)) return v.map(displayValue);
-  if (typeof v === "object" && v !== null) {
-    const out: PropertyMap = {};
-    for (const [k, e] of Object.entries(v)) out[k] = displayValue(e);
-    return out;
-  }
-  return v;
+  return replaceValues(v, (e) => {
+    if (isSecretValue(e)) return SECRET_PLACEHOLDER;
+    return e === UNKNOWN_VALUE ? "[unknown]" : undefined;
+  });
 }
 
 /** Collects every plain string held inside a secret in `v` (used to scan output for leaks). */

@@ -13,6 +13,9 @@ import { advanceJob } from "../syncCycle";
 import { BaseHandler, type EmulatorResponse, type GraphRequest } from "./baseHandler";
 import { parseSecretPairs } from "./synchronizationSecretsHandler";
 
+/** A synchronization template as a service principal record holds it. */
+type SyncTemplateRecord = ServicePrincipalRecord["syncTemplates"][number];
+
 /** Scope of a restart without criteria: what the portal's "Restart provisioning" clears. */
 const DEFAULT_RESTART_SCOPE = ["QuarantineState", "Watermark", "Escrows"];
 
@@ -65,15 +68,7 @@ export class SynchronizationJobsHandler extends BaseHandler {
         "BadRequest",
       );
     }
-    const template = sp.syncTemplates.find(
-      (t) => t.id.toLowerCase() === (body.templateId as string).toLowerCase(),
-    );
-    if (!template) {
-      throw GraphErrors.badRequest(
-        `templateId: '${body.templateId}' is not a synchronization template of this service principal; available: ${sp.syncTemplates.map((t) => t.id).join(", ")}.`,
-        "BadRequest",
-      );
-    }
+    const template = this.syncTemplate(sp, body.templateId);
     const existing = Object.values(sp.jobs).find((j) => j.job.templateId === template.id);
     if (existing) {
       // Unverified against Graph (graph-api.md §14 lists no behaviour); one job per template keeps ids unambiguous.
@@ -124,16 +119,7 @@ export class SynchronizationJobsHandler extends BaseHandler {
         : this.objectBody(req, '{"templateId": "…", "credentials": [{"key", "value"}]}');
     let factoryTag: string;
     if (typeof body.templateId === "string" && body.templateId !== "") {
-      const template = sp.syncTemplates.find(
-        (t) => t.id.toLowerCase() === (body.templateId as string).toLowerCase(),
-      );
-      if (!template) {
-        throw GraphErrors.badRequest(
-          `templateId: '${body.templateId}' is not a synchronization template of this service principal; available: ${sp.syncTemplates.map((t) => t.id).join(", ")}.`,
-          "BadRequest",
-        );
-      }
-      factoryTag = template.factoryTag;
+      factoryTag = this.syncTemplate(sp, body.templateId).factoryTag;
     } else {
       const template =
         sp.syncTemplates.find((t) => t.default) ??
@@ -158,6 +144,18 @@ export class SynchronizationJobsHandler extends BaseHandler {
         : this.objectBody(req, '{"credentials": [{"key", "value"}]} or {"useSavedCredentials": true}');
     return this.validate(sp, record.factoryTag, body);
   };
+
+  /** The service principal's synchronization template `templateId` (any case); 400 listing the available ones. */
+  private syncTemplate(sp: ServicePrincipalRecord, templateId: string): SyncTemplateRecord {
+    const template = sp.syncTemplates.find((t) => t.id.toLowerCase() === templateId.toLowerCase());
+    if (!template) {
+      throw GraphErrors.badRequest(
+        `templateId: '${templateId}' is not a synchronization template of this service principal; available: ${sp.syncTemplates.map((t) => t.id).join(", ")}.`,
+        "BadRequest",
+      );
+    }
+    return template;
+  }
 
   /** 204 when the connector accepts the credentials; 400 BadRequest / CredentialValidationFailed otherwise. Saves nothing. */
   private validate(

@@ -268,21 +268,24 @@ export function fingerprint(text: string): string {
   return createHash("sha256").update("graph-provisioning:").update(text).digest("hex").slice(0, 32);
 }
 
-/**
- * A stable key identifying `conn` (same connection ⇒ same key, in any process), for caches of
- * clients and credentials. The client secret enters only as a salted sha256 fingerprint.
- */
-export function connectionKey(conn: ResolvedConnection): string {
-  return JSON.stringify([
+/** The fields that choose a credential and where its tokens are used; the secret as a fingerprint. */
+function credentialParts(conn: ResolvedConnection): (string | null)[] {
+  return [
     conn.tenantId ?? null,
     conn.clientId ?? null,
     conn.clientSecret === undefined ? null : fingerprint(conn.clientSecret),
     conn.authorityHost,
     conn.graphEndpoint,
-    conn.apiVersion,
     conn.caFile ?? null,
-    conn.requestTimeoutSeconds,
-  ]);
+  ];
+}
+
+/**
+ * A stable key identifying `conn` (same connection ⇒ same key, in any process), for caches of
+ * clients and credentials. The client secret enters only as a salted sha256 fingerprint.
+ */
+export function connectionKey(conn: ResolvedConnection): string {
+  return JSON.stringify([...credentialParts(conn), conn.apiVersion, conn.requestTimeoutSeconds]);
 }
 
 /**
@@ -290,14 +293,7 @@ export function connectionKey(conn: ResolvedConnection): string {
  * share one credential and one token. The secret enters only as a fingerprint.
  */
 export function credentialKey(conn: ResolvedConnection): string {
-  return JSON.stringify([
-    conn.tenantId ?? null,
-    conn.clientId ?? null,
-    conn.clientSecret === undefined ? null : fingerprint(conn.clientSecret),
-    conn.authorityHost,
-    conn.graphEndpoint,
-    conn.caFile ?? null,
-  ]);
+  return JSON.stringify(credentialParts(conn));
 }
 
 /** A copy of `conn` safe to print: the client secret is replaced by `"[REDACTED]"`. */

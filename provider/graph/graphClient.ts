@@ -33,6 +33,7 @@ import type {
   SynchronizationJobApplicationParameters,
   SynchronizationSecretKeyStringValuePair,
   SynchronizationTemplate,
+  ValidateCredentialsRequest,
 } from "./types";
 
 /** Options of {@link GraphClient}: either `connection`, or `baseUrl` + a token source. */
@@ -225,26 +226,19 @@ export class GraphClient implements GraphApi {
   }
 
   getApplication(applicationObjectId: string): Promise<Application> {
-    return this.json("GET", `/applications/${segment("applicationObjectId", applicationObjectId)}`);
+    return this.json("GET", this.application(applicationObjectId));
   }
 
   async updateApplication(applicationObjectId: string, patch: { displayName?: string }): Promise<void> {
-    await this.send({
-      method: "PATCH",
-      path: `/applications/${segment("applicationObjectId", applicationObjectId)}`,
-      body: patch,
-    });
+    await this.send({ method: "PATCH", path: this.application(applicationObjectId), body: patch });
   }
 
   async deleteApplication(applicationObjectId: string): Promise<void> {
-    await this.send({
-      method: "DELETE",
-      path: `/applications/${segment("applicationObjectId", applicationObjectId)}`,
-    });
+    await this.send({ method: "DELETE", path: this.application(applicationObjectId) });
   }
 
   getServicePrincipal(servicePrincipalId: string): Promise<ServicePrincipal> {
-    return this.json("GET", `/servicePrincipals/${segment("servicePrincipalId", servicePrincipalId)}`);
+    return this.json("GET", this.servicePrincipal(servicePrincipalId));
   }
 
   /** `GET /servicePrincipals(appId='{appId}')`: the service principal of an application by its appId (alternate key). */
@@ -254,18 +248,11 @@ export class GraphClient implements GraphApi {
   }
 
   async updateServicePrincipal(servicePrincipalId: string, patch: { displayName?: string }): Promise<void> {
-    await this.send({
-      method: "PATCH",
-      path: `/servicePrincipals/${segment("servicePrincipalId", servicePrincipalId)}`,
-      body: patch,
-    });
+    await this.send({ method: "PATCH", path: this.servicePrincipal(servicePrincipalId), body: patch });
   }
 
   async deleteServicePrincipal(servicePrincipalId: string): Promise<void> {
-    await this.send({
-      method: "DELETE",
-      path: `/servicePrincipals/${segment("servicePrincipalId", servicePrincipalId)}`,
-    });
+    await this.send({ method: "DELETE", path: this.servicePrincipal(servicePrincipalId) });
   }
 
   async permanentlyDeleteDirectoryObject(objectId: string): Promise<void> {
@@ -294,15 +281,7 @@ export class GraphClient implements GraphApi {
     await this.send({ method: "DELETE", path: this.job(servicePrincipalId, jobId) });
   }
 
-  async validateCredentials(
-    servicePrincipalId: string,
-    request: {
-      jobId?: string;
-      templateId?: string;
-      credentials?: SynchronizationSecretKeyStringValuePair[];
-      useSavedCredentials?: boolean;
-    },
-  ): Promise<void> {
+  async validateCredentials(servicePrincipalId: string, request: ValidateCredentialsRequest): Promise<void> {
     if (request.jobId === undefined && request.templateId === undefined) {
       throw new Error("validateCredentials needs jobId (job-bound) or templateId (collection-bound)");
     }
@@ -406,8 +385,16 @@ export class GraphClient implements GraphApi {
 
   // ---- plumbing -----------------------------------------------------------------------
 
+  private application(applicationObjectId: string): string {
+    return `/applications/${segment("applicationObjectId", applicationObjectId)}`;
+  }
+
+  private servicePrincipal(servicePrincipalId: string): string {
+    return `/servicePrincipals/${segment("servicePrincipalId", servicePrincipalId)}`;
+  }
+
   private sync(servicePrincipalId: string): string {
-    return `/servicePrincipals/${segment("servicePrincipalId", servicePrincipalId)}/synchronization`;
+    return `${this.servicePrincipal(servicePrincipalId)}/synchronization`;
   }
 
   private job(servicePrincipalId: string, jobId: string): string {

@@ -257,6 +257,17 @@ export interface ProvisioningObjectSummary {
   targetSystem: Record<string, unknown> | null;
 }
 
+/**
+ * Body of `validateCredentials`: `jobId` selects the job-bound form, else `templateId` the
+ * collection-bound one; `credentials` to test, or `useSavedCredentials` to test the saved ones.
+ */
+export interface ValidateCredentialsRequest {
+  jobId?: string;
+  templateId?: string;
+  credentials?: SynchronizationSecretKeyStringValuePair[];
+  useSavedCredentials?: boolean;
+}
+
 /** Query for `GET /auditLogs/provisioning`; each field becomes one `$filter` clause. */
 export interface ProvisioningLogQuery {
   servicePrincipalId?: string;
@@ -318,15 +329,7 @@ export interface GraphApi {
    * `POST …/jobs/{jobId}/validateCredentials` when `jobId` is given, else the collection-bound
    * `POST …/jobs/validateCredentials` with `templateId`. Resolves on 204.
    */
-  validateCredentials(
-    servicePrincipalId: string,
-    request: {
-      jobId?: string;
-      templateId?: string;
-      credentials?: SynchronizationSecretKeyStringValuePair[];
-      useSavedCredentials?: boolean;
-    },
-  ): Promise<void>;
+  validateCredentials(servicePrincipalId: string, request: ValidateCredentialsRequest): Promise<void>;
   /** `PUT …/synchronization/secrets` with `{value:[{key,value}]}`. */
   putSynchronizationSecrets(
     servicePrincipalId: string,

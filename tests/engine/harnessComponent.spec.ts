@@ -11,6 +11,7 @@ import * as path from "path";
 import { AppProvisioning } from "../../provider";
 import { startEmulator, type EmulatorHandle } from "../../emulator";
 import { LocalStack, type RunResult } from "../../testing/programRunner";
+import { emulatorStackConfig } from "../helpers/emulator";
 
 const AWS_TEMPLATE_ID = "8b1025e4-1dd2-430b-a150-2ef79cd700f5";
 const CREDENTIALS = { ClientSecret: "cs-4f1e2d3c-plaintext", SecretToken: "st-9a8b7c6d-plaintext" };
@@ -30,14 +31,7 @@ describe("AppProvisioning through the engine harness @engine @emulator", functio
       stackConfigFile: path.join(dir, "Pulumi.component.yaml"),
       stateFile: path.join(dir, "state.json"),
       passphrase: "component-test",
-      config: {
-        "graphProvisioning:tenantId": emulator.tenantId,
-        "graphProvisioning:clientId": emulator.clientId,
-        "graphProvisioning:clientSecret": { secure: emulator.clientSecret },
-        "graphProvisioning:graphEndpoint": emulator.graphEndpoint,
-        "graphProvisioning:authorityHost": emulator.authorityHost,
-        "graphProvisioning:caFile": emulator.caFile,
-      },
+      config: emulatorStackConfig(emulator),
       program: () => {
         const app = new AppProvisioning("aws", {
           displayName: "Engine AWS",

@@ -17,6 +17,7 @@ import { AppProvisioning } from "../../provider";
 import { AWS_TEMPLATE_ID, startEmulator, type EmulatorHandle, type RequestLogEntry } from "../../emulator";
 import { LocalStack, formatRunResult, type RunResult } from "../../testing/programRunner";
 import { writeStackConfig, type ConfigInput } from "../../testing/stackConfig";
+import { emulatorStackConfig } from "../helpers/emulator";
 
 const PROJECT = "per-tenant-test";
 const PASSPHRASE = "per-tenant-test-passphrase";
@@ -99,12 +100,11 @@ describe("stack per tenant: one program, two stacks, two emulator tenants @engin
     writeStackConfig(
       configFile(t),
       {
-        "graphProvisioning:tenantId": t.tenantId,
-        "graphProvisioning:clientId": t.clientId,
-        "graphProvisioning:clientSecret": { secure: t.clientSecret },
-        "graphProvisioning:graphEndpoint": emulator.graphEndpoint,
-        "graphProvisioning:authorityHost": emulator.authorityHost,
-        "graphProvisioning:caFile": emulator.caFile,
+        ...emulatorStackConfig(emulator, {
+          tenantId: t.tenantId,
+          clientId: t.clientId,
+          clientSecret: t.clientSecret,
+        }),
         [`${PROJECT}:displayName`]: t.displayName,
         [`${PROJECT}:clientSecret`]: { secure: t.awsClientSecret },
         [`${PROJECT}:secretToken`]: { secure: t.awsSecretToken },

@@ -1,21 +1,18 @@
 /**
- * Test helpers for the Graph emulator: a plain-HTTPS Graph client that trusts the emulator's caFile,
- * gets client-credentials tokens and returns status, headers and parsed body (no retries, so tests see
+ * Test helpers for the Graph emulator: the package's connection to it (`emulatorConnection`,
+ * `emulatorStackConfig`), and a plain-HTTPS Graph client that trusts the emulator's caFile, gets
+ * client-credentials tokens and returns status, headers and parsed body (no retries, so tests see
  * exactly what the emulator answered).
  */
 import * as fs from "fs";
 import * as https from "https";
 import type { IncomingHttpHeaders } from "http";
+import type { EmulatorInfo } from "../../emulator";
+
+export { emulatorConnection, emulatorStackConfig } from "../../testing/emulatorConnection";
 
 /** Where the emulator is and how to sign in (the JSON line it prints, or the handle). */
-export interface EmulatorEndpoints {
-  graphEndpoint: string;
-  authorityHost: string;
-  tenantId: string;
-  clientId: string;
-  clientSecret: string;
-  caFile: string;
-}
+export type EmulatorEndpoints = EmulatorInfo;
 
 /** One HTTP exchange. */
 export interface RawResponse<T = unknown> {

@@ -18,6 +18,7 @@ import {
 } from "../../provider/monitoring/jobStatus";
 import type { ProvisioningJobStatus } from "../../provider/monitoring/jobStatusSummary";
 import { listProvisioningEvents } from "../../provider/monitoring/provisioningEvents";
+import { emulatorConnection } from "../helpers/emulator";
 
 const CLI = path.resolve(__dirname, "../../dist/cli/main.js");
 const AWS_TEMPLATE_ID = "8b1025e4-1dd2-430b-a150-2ef79cd700f5";
@@ -78,14 +79,7 @@ describe("graph-provisioning CLI against the emulator @emulator", function () {
       throw new Error(`${CLI} is missing: run \`npm run build\` before these tests`);
     }
     emulator = await startEmulator({ port: 0, cycleTimeMs: CYCLE_MS });
-    connection = {
-      tenantId: emulator.tenantId,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-      authorityHost: emulator.authorityHost,
-      graphEndpoint: emulator.graphEndpoint,
-      caFile: emulator.caFile,
-    };
+    connection = emulatorConnection(emulator);
     api = graphClientFor(resolveConnection(connection, undefined, {}));
     // Only what the CLI needs: no AZURE_* variables of the machine running the tests.
     env = {

@@ -12,6 +12,7 @@ import { RequestPacer } from "../../provider/graph/requestPacer";
 import { createProvider } from "../../provider/runtime";
 import type { ProviderDeps } from "../../provider/runtime";
 import type { ResourceKind } from "../../provider/runtime";
+import { emulatorConnection } from "../helpers/emulator";
 
 /** Gallery template "AWS Single-Account Access". */
 export const AWS_TEMPLATE_ID = "8b1025e4-1dd2-430b-a150-2ef79cd700f5";
@@ -39,18 +40,7 @@ export interface Rig {
 /** Starts an emulator and builds the rig over it. */
 export async function startRig(): Promise<Rig> {
   const emulator = await startEmulator({});
-  const connection = resolveConnection(
-    {
-      tenantId: emulator.tenantId,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-      graphEndpoint: emulator.graphEndpoint,
-      authorityHost: emulator.authorityHost,
-      caFile: emulator.caFile,
-    },
-    undefined,
-    {},
-  );
+  const connection = resolveConnection(emulatorConnection(emulator), undefined, {});
   const logLines: string[] = [];
   const rig: Rig = {
     emulator,
