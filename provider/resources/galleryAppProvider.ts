@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { odataString } from "../graph/graphClient";
 import type { Application, ApplicationServicePrincipal, GraphApi } from "../graph/types";
 import type { ConnectionSettings } from "./connectionArgs";
 import { formatGalleryAppId, parseGalleryAppId } from "./galleryAppId";
@@ -367,11 +368,6 @@ export function createGalleryAppProvider(deps: ProviderDeps): pulumi.dynamic.Res
       { cause },
     );
   }
-}
-
-/** Escapes a string for a single-quoted OData literal. */
-function odataString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }
 
 /**

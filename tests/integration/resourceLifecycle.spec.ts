@@ -10,6 +10,8 @@ import { type ConnectionInput, resolveConnection } from "../../provider/graph/co
 import { graphClientFor } from "../../provider/graph/graphClient";
 import type { GraphApi } from "../../provider/graph/types";
 import { configure, createProvider, realDeps } from "../../provider/runtime";
+import { emulatorConnection } from "../helpers/emulator";
+import { registerTestSecret } from "../helpers/outputSecretGuard";
 
 const AWS_TEMPLATE = "8b1025e4-1dd2-430b-a150-2ef79cd700f5";
 const SALESFORCE_TEMPLATE = "7d3b9f1e-5a2c-4e6d-8b0a-3c5e7a9b1d25";
@@ -18,6 +20,10 @@ const TOKEN_VALUE = "aws-secret-token-V4LUE-1";
 const ROTATED_TOKEN = "aws-secret-token-R0TATED-2";
 
 type Provider = pulumi.dynamic.ResourceProvider;
+
+registerTestSecret("resourceLifecycle ClientSecret", CLIENT_SECRET_VALUE);
+registerTestSecret("resourceLifecycle SecretToken", TOKEN_VALUE);
+registerTestSecret("resourceLifecycle rotated SecretToken", ROTATED_TOKEN);
 
 /** Calls `read` until it stops failing (replication), for at most 50 attempts. */
 async function untilReadable(read: () => Promise<unknown>): Promise<void> {
@@ -66,15 +72,7 @@ describe("resource providers against the emulator @emulator", function () {
 
   before(async () => {
     emulator = await startEmulator({ port: 0, replicationDelayMs: 300, cycleTimeMs: 50 });
-    connection = {
-      tenantId: emulator.tenantId,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-      authorityHost: emulator.authorityHost,
-      graphEndpoint: emulator.graphEndpoint,
-      caFile: emulator.caFile,
-      replicationTimeoutSeconds: 15,
-    };
+    connection = emulatorConnection(emulator, { replicationTimeoutSeconds: 15 });
     graph = graphClientFor(resolveConnection(connection));
   });
 
