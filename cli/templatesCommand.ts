@@ -2,6 +2,7 @@
  * `graph-provisioning templates [search]`: gallery application templates, with ids and whether they
  * support provisioning.
  */
+import { odataString } from "../provider/graph/graphClient";
 import type { ApplicationTemplate } from "../provider/graph/types";
 import type { CliContext, CommonFlags } from "./cliContext";
 import { formatTable } from "./formatTable";
@@ -26,7 +27,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The Graph `$filter` for a name search: `contains(displayName,'…')` with quotes doubled (OData). */
 export function templateSearchFilter(search: string): string {
-  return `contains(displayName,'${search.replace(/'/g, "''")}')`;
+  return `contains(displayName,${odataString(search)})`;
 }
 
 function toListing(template: ApplicationTemplate): TemplateListing {

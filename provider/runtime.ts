@@ -40,11 +40,6 @@ export function configure(config: ConfigSource): void {
   resolvedConnections.clear();
 }
 
-/** The stack config stored by {@link configure}, if any (for tests and diagnostics). */
-export function configuredSource(): ConfigSource | undefined {
-  return storedConfig;
-}
-
 /**
  * The connection of a resource's `connection` input over the stored stack config and the
  * environment, resolved once per distinct input until the next {@link configure}. An invalid

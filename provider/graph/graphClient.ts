@@ -136,7 +136,7 @@ function headerString(v: unknown): string | undefined {
  * Microsoft Graph client implementing {@link GraphApi}. Each method rejects with a
  * {@link GraphError} on failure, after the retries of design.md §5: 429/503/504 on any method,
  * waited as the response asks, within `retry.throttling.maxElapsedMs`; connection failures,
- * timeouts, 500 and 502 only on GET/PUT/PATCH/DELETE; never 4xx. Collections follow
+ * timeouts, 500 and 502 only on GET/PUT/PATCH/DELETE; no other status. Collections follow
  * `@odata.nextLink` to the end.
  */
 export class GraphClient implements GraphApi {

@@ -17,6 +17,9 @@ export const MIN_SECRET_LENGTH = 4;
 // request bodies, access tokens). Process-wide because an error may be printed far from where the
 // secret was sent.
 const registeredSecrets = new Set<string>();
+// The encoded forms of the registered secrets, longest first: built once per registration, not per
+// redact() call (every GraphError and retry line is redacted; a fleet registers thousands of values).
+let registeredForms: string[] | undefined;
 
 /**
  * True for values not worth treating as secrets, because replacing them would mangle ordinary text:
@@ -32,14 +35,10 @@ export function isTrivialSecret(value: string): boolean {
  * any later text. Ignores `undefined` and trivial values ({@link isTrivialSecret}).
  */
 export function registerSecret(value: string | undefined | null): void {
-  if (typeof value === "string" && !isTrivialSecret(value)) {
+  if (typeof value === "string" && !isTrivialSecret(value) && !registeredSecrets.has(value)) {
     registeredSecrets.add(value);
+    registeredForms = undefined;
   }
-}
-
-/** Number of values registered with {@link registerSecret} (for tests and diagnostics). */
-export function registeredSecretCount(): number {
-  return registeredSecrets.size;
 }
 
 // Header- and form-style credentials, whatever the value: `Authorization: Bearer x`,
@@ -59,6 +58,11 @@ const PATTERNS: [RegExp, string][] = [
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Every encoded form of `secrets`, longest first, so that a secret containing another is removed whole. */
+function formsOf(secrets: Iterable<string>): string[] {
+  return [...new Set([...secrets].flatMap(encodedForms))].sort((a, b) => b.length - a.length);
 }
 
 /** The forms a secret takes once embedded in JSON, a URL or a form body. */
@@ -84,12 +88,12 @@ function encodedForms(secret: string): string[] {
 export function redact(text: string | undefined, secrets: Iterable<string | undefined> = []): string {
   if (!text) return "";
   let out = text;
-  const all = new Set<string>(registeredSecrets);
+  const extra: string[] = [];
   for (const s of secrets) {
-    if (typeof s === "string" && !isTrivialSecret(s)) all.add(s);
+    if (typeof s === "string" && !isTrivialSecret(s) && !registeredSecrets.has(s)) extra.push(s);
   }
-  // Longest first, so that a secret containing another is removed whole.
-  const forms = [...all].flatMap(encodedForms).sort((a, b) => b.length - a.length);
+  registeredForms ??= formsOf(registeredSecrets);
+  const forms = extra.length === 0 ? registeredForms : formsOf([...registeredSecrets, ...extra]);
   for (const form of forms) {
     if (out.includes(form)) out = out.replace(new RegExp(escapeRegExp(form), "g"), REDACTED);
   }

@@ -3,6 +3,7 @@
  * `windowMs` milliseconds, per key. Used for the provisioning-logs endpoint, which Graph throttles at
  * 5 requests per 10 seconds per app per tenant (graph-api.md §10).
  */
+import { defaultSleep } from "../graph/retryPolicy";
 
 /** Options of {@link SlidingWindowRateLimiter}. */
 export interface SlidingWindowRateLimiterOptions {
@@ -14,11 +15,6 @@ export interface SlidingWindowRateLimiterOptions {
   now?: () => number;
   /** Waits `ms` milliseconds. Defaults to a `setTimeout` promise. Injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
-}
-
-/** Default sleep: a timer promise. */
-export function sleepMs(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**
@@ -46,7 +42,7 @@ export class SlidingWindowRateLimiter {
     this.limit = options.limit;
     this.windowMs = options.windowMs;
     this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? sleepMs;
+    this.sleep = options.sleep ?? defaultSleep;
   }
 
   /**

@@ -320,17 +320,24 @@ export function createGalleryAppProvider(deps: ProviderDeps): pulumi.dynamic.Res
     }
   }
 
-  /** Adopts `app`, or, when the client cannot find its SP by appId, deletes it (it is ours) and returns undefined. */
+  /**
+   * Adopts `app`, or, when the client cannot find its SP by appId, deletes it (it is ours) and returns
+   * undefined. `app` was made by our lost request, so when its SP cannot be read it is deleted too.
+   */
   async function adopt(
     client: GraphApi,
     conn: ConnectionSettings | null | undefined,
     app: Application,
   ): Promise<ApplicationServicePrincipal | undefined> {
     if (client.getServicePrincipalByAppId !== undefined) {
-      const sp = await retryWhileReplicating(deps, conn, `Service principal of application ${app.id}`, () =>
-        client.getServicePrincipalByAppId!(app.appId),
-      );
-      return { application: app, servicePrincipal: sp };
+      try {
+        const sp = await retryWhileReplicating(deps, conn, `Service principal of application ${app.id}`, () =>
+          client.getServicePrincipalByAppId!(app.appId),
+        );
+        return { application: app, servicePrincipal: sp };
+      } catch (error) {
+        throw await rollBack(client, conn, app.id, error);
+      }
     }
     try {
       await client.deleteApplication(app.id);

@@ -2,30 +2,19 @@
  * How the resources read a failed Graph call: the client's `GraphError` carries `statusCode` (0 when
  * no response arrived) and Graph's `code`.
  */
-import { GraphError, isGraphError } from "../graph/graphError";
-
-interface GraphFailure {
-  statusCode: number;
-  code?: string;
-}
-
-function asGraphFailure(error: unknown): GraphFailure | undefined {
-  return isGraphError(error) ? { statusCode: error.statusCode, code: error.code } : undefined;
-}
+import { isGraphError } from "../graph/graphError";
 
 /** True for a Graph 404: on read/delete the object is gone; on a fresh parent, replication. */
 export function isNotFound(error: unknown): boolean {
-  return asGraphFailure(error)?.statusCode === 404;
+  return isGraphError(error) && error.statusCode === 404;
 }
 
 /**
  * True when a POST may have been applied although its response was lost: no response (connection
- * reset, timeout: statusCode 0 or code TIMEOUT) or a 5xx. Such a POST is looked up before repeating.
+ * reset, timeout: statusCode 0) or a 5xx. Such a POST is looked up before repeating.
  */
 export function mayHaveBeenApplied(error: unknown): boolean {
-  const failure = asGraphFailure(error);
-  if (failure === undefined) return false;
-  return failure.statusCode === 0 || failure.statusCode >= 500 || failure.code === GraphError.TIMEOUT;
+  return isGraphError(error) && (error.statusCode === 0 || error.statusCode >= 500);
 }
 
 /** The error's message, for wrapping in a message of our own (GraphError messages are redacted). */

@@ -15,6 +15,3 @@ export interface ProviderDeps {
   /** Current time in epoch milliseconds. */
   now(): number;
 }
-
-/** Graph's default replication allowance (design.md §4): 120 s. */
-export const DEFAULT_REPLICATION_TIMEOUT_MS = 120_000;

@@ -6,7 +6,8 @@ import {
   type SynchronizationSecretName,
 } from "../graph/types";
 import type { ConnectionSettings } from "./connectionArgs";
-import { failure, isNotFound, redact } from "./graphFailures";
+import { isGraphError } from "../graph/graphError";
+import { failure, isNotFound, messageOf, redact } from "./graphFailures";
 import { changedProperties, sameValue } from "./propertyDiff";
 import type { ProviderDeps } from "./providerDeps";
 import { retryWhileReplicating } from "./replication";
@@ -194,14 +195,17 @@ export function createProvisioningSecretsProvider(deps: ProviderDeps): pulumi.dy
           }),
         );
       } catch (error) {
-        throw new Error(
-          redact(
-            `Graph rejected the credentials (keys ${pairs.map((p) => p.key).join(", ")}) for service principal ${sp} ` +
-              `in validateCredentials; nothing was saved. Graph said: ${error instanceof Error ? error.message : String(error)}`,
-            secrets,
-          ),
-          { cause: error },
-        );
+        const keys = pairs.map((p) => p.key).join(", ");
+        // Only a 4xx about the request itself is a verdict on the credentials; a permission error,
+        // a replication timeout or a lost response is not.
+        const status = isGraphError(error) ? error.statusCode : 0;
+        const rejected = status >= 400 && status < 500 && ![401, 403, 404].includes(status);
+        const what = rejected
+          ? `Graph rejected the credentials (keys ${keys}) for service principal ${sp} in validateCredentials`
+          : `validateCredentials of the credentials (keys ${keys}) for service principal ${sp} failed`;
+        throw new Error(redact(`${what}; nothing was saved. Graph said: ${messageOf(error)}`, secrets), {
+          cause: error,
+        });
       }
     }
     const clears = dropped.map((key) => ({

@@ -132,9 +132,14 @@ export function oneOf(allowed: readonly string[]): ValueRule {
       : `${property} must be one of ${allowed.map((a) => `"${a}"`).join(", ")}; got ${shown(value)}.`;
 }
 
-/** Any JSON array (its elements are opaque). */
+/**
+ * Any JSON array (its elements are opaque). The bad value is not shown: JobStart's triggers often
+ * carry credentials, and the engine hands the provider secrets in plain text.
+ */
 export const array: ValueRule = (value, property) =>
-  Array.isArray(value) ? undefined : `${property} must be a list; got ${shown(value)}.`;
+  Array.isArray(value)
+    ? undefined
+    : `${property} must be a list; got ${value === null ? "null" : `a value of type ${typeof value}`} (not shown).`;
 
 /**
  * restartScope flags that may be requested. `None` and `ConnectorDataStore` are refused because

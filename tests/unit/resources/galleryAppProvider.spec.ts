@@ -343,6 +343,25 @@ describe("GalleryApp provider", () => {
         expect(graph.instantiateApplicationTemplate.callCount).to.equal(1);
       });
 
+      it("should delete the application it found when that application's service principal cannot be read", async () => {
+        const { graph, provider } = setup({ withAppIdLookup: true });
+        graph.instantiateApplicationTemplate.rejects(connectionReset());
+        graph.listApplicationsByNameAndTemplate.resolves([created(0, "lost-app")]);
+        graph.getServicePrincipalByAppId.rejects(graphError(403, "Authorization_RequestDenied"));
+        graph.deleteApplication.resolves();
+        const err = await provider.create(inputs).catch((e) => e);
+        expect(err.message)
+          .to.contain("403 Authorization_RequestDenied")
+          .and.contain("Application lost-app was deleted again");
+        expect(callSequence(graph)).to.deep.equal([
+          "instantiateApplicationTemplate",
+          "listApplicationsByNameAndTemplate",
+          "getServicePrincipalByAppId",
+          "deleteApplication",
+        ]);
+        expect(graph.deleteApplication.firstCall.args).to.deep.equal(["lost-app"]);
+      });
+
       it("should fail naming every application when several were created since", async () => {
         const { graph, provider } = setup({ withAppIdLookup: true });
         graph.instantiateApplicationTemplate.rejects(connectionReset());

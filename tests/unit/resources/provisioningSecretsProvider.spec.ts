@@ -79,6 +79,18 @@ describe("ProvisioningSecrets provider", () => {
       expect(err.message).not.to.contain(TOKEN).and.not.to.contain(CLIENT_SECRET);
     });
 
+    it("should not call a permission error a rejection of the credentials", async () => {
+      const { graph, provider } = setup();
+      graph.validateCredentials.rejects(graphError(403, "Authorization_RequestDenied", "POST"));
+      const err = await provider.create(inputs).catch((e) => e);
+      expect(callSequence(graph)).to.deep.equal(["validateCredentials"]);
+      expect(err.message)
+        .to.contain("validateCredentials of the credentials")
+        .and.contain("failed; nothing was saved")
+        .and.contain("403 Authorization_RequestDenied");
+      expect(err.message).not.to.contain("rejected the credentials");
+    });
+
     it("should retry a replication 404 on the new job during validation", async () => {
       const { graph, provider, deps } = setup();
       graph.validateCredentials.onFirstCall().rejects(notFound());

@@ -169,6 +169,16 @@ describe("resource check()", () => {
     expect(JSON.stringify(secrets.failures)).not.to.contain("PLAINVALUE").and.not.to.contain("12345678");
   });
 
+  it("should not show JobStart triggers that are not a list (they often carry credentials)", async () => {
+    const start = await providers.JobStart.check!(
+      {},
+      withChange(good.JobStart, { triggers: { SecretToken: "tok-PLAINVALUE" } }),
+    );
+    expect(start.failures?.map((f) => f.property)).to.deep.equal(["triggers"]);
+    expect(start.failures?.[0].reason).to.contain("must be a list; got a value of type object");
+    expect(JSON.stringify(start.failures)).not.to.contain("PLAINVALUE");
+  });
+
   it("should apply defaults to the returned inputs", async () => {
     const app = await providers.GalleryApp.check!({}, good.GalleryApp);
     expect(app.inputs).to.deep.equal({ ...good.GalleryApp, permanentDelete: false, adoptExisting: false });
