@@ -17,6 +17,11 @@ export interface AppProvisioningArgs {
   templateDisplayName?: pulumi.Input<string>;
   /** Purge the soft-deleted application on delete. Defaults to false. */
   permanentDelete?: pulumi.Input<boolean>;
+  /**
+   * Adopt an existing application with this displayName and template, and its job with this job
+   * template, instead of creating them (see GalleryApp / ProvisioningJob `adoptExisting`). Defaults to false.
+   */
+  adoptExisting?: pulumi.Input<boolean>;
   /** Synchronization template id (e.g. `aws`). Defaults to the service principal's default template (one more Graph read). */
   jobTemplateId?: pulumi.Input<string>;
   /** synchronizationSecret-keyed credentials; kept secret; a change is validated, saved and restarts the job. */
@@ -73,13 +78,19 @@ export class AppProvisioning extends pulumi.ComponentResource {
         templateId: args.templateId,
         templateDisplayName: args.templateDisplayName,
         permanentDelete: args.permanentDelete,
+        adoptExisting: args.adoptExisting,
         connection,
       },
       { parent: this },
     );
     this.job = new ProvisioningJob(
       `${name}-job`,
-      { servicePrincipalId: this.app.servicePrincipalId, templateId: args.jobTemplateId, connection },
+      {
+        servicePrincipalId: this.app.servicePrincipalId,
+        templateId: args.jobTemplateId,
+        adoptExisting: args.adoptExisting,
+        connection,
+      },
       { parent: this },
     );
     this.secrets = new ProvisioningSecrets(

@@ -200,6 +200,20 @@ describe("resource classes and provider shims", () => {
     }
   });
 
+  it("should pass adoptExisting to the app and the job only", async () => {
+    registrations.length = 0;
+    const flow = new AppProvisioning("adopt", {
+      displayName: "AWS Legacy",
+      templateId: TEMPLATE_ID,
+      jobTemplateId: "aws",
+      credentials: { SecretToken: TOKEN },
+      adoptExisting: true,
+    });
+    await valueOf(flow.statusCode);
+    const adopting = registrations.filter((r) => r.inputs.adoptExisting === true).map((r) => r.name);
+    expect(adopting.sort()).to.deep.equal(["adopt-app", "adopt-job"]);
+  });
+
   it("should leave out JobStart when start is false and report the job's status", async () => {
     registrations.length = 0;
     const flow = new AppProvisioning("nostart", {
