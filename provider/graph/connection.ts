@@ -296,6 +296,16 @@ export function credentialKey(conn: ResolvedConnection): string {
   return JSON.stringify(credentialParts(conn));
 }
 
+/**
+ * The key Graph throttles by: one app in one tenant at one Graph endpoint (never the secret). Shared
+ * by the write/read pacer and the provisioning-logs rate limiter.
+ */
+export function throttlingKey(
+  conn: Pick<ResolvedConnection, "graphEndpoint" | "tenantId" | "clientId">,
+): string {
+  return JSON.stringify([conn.graphEndpoint, conn.tenantId ?? null, conn.clientId ?? null]);
+}
+
 /** A copy of `conn` safe to print: the client secret is replaced by `"[REDACTED]"`. */
 export function describeConnection(conn: ResolvedConnection): Record<string, unknown> {
   return { ...conn, ...(conn.clientSecret === undefined ? {} : { clientSecret: "[REDACTED]" }) };

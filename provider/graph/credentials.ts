@@ -10,7 +10,6 @@ import type { Agent } from "node:https";
 import type { ResolvedConnection } from "./connection";
 import { credentialKey } from "./connection";
 import { createHttpsAgent } from "./httpsAgent";
-import { registerSecret } from "./redaction";
 
 /** Entra authority hosts MSAL knows; any other host gets `disableInstanceDiscovery: true`. */
 export const MICROSOFT_AUTHORITY_HOSTS: readonly string[] = [
@@ -146,8 +145,8 @@ export class AccessTokenCache {
     processTokenRequests++;
     const acquiredAt = this.now();
     const token = await this.credential.getToken(this.scope);
+    // Redaction of the token is registered by the GraphClient, the one place every token is used.
     if (!token?.token) throw new Error(`The credential returned no access token for scope ${this.scope}`);
-    registerSecret(token.token);
     const lifetime = token.expiresOnTimestamp - acquiredAt;
     const margin = Math.min(this.refreshMarginMs, Math.max(0, lifetime / 2));
     this.token = token;

@@ -8,7 +8,12 @@ import type { AxiosInstance, AxiosResponse } from "axios";
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { ApiVersion, ResolvedConnection } from "./connection";
-import { connectionKey, DEFAULT_API_VERSION, DEFAULT_REQUEST_TIMEOUT_SECONDS } from "./connection";
+import {
+  connectionKey,
+  DEFAULT_API_VERSION,
+  DEFAULT_REQUEST_TIMEOUT_SECONDS,
+  throttlingKey,
+} from "./connection";
 import { clearTokenCaches, tokenCacheFor } from "./credentials";
 import { GraphError } from "./graphError";
 import { createHttpsAgent } from "./httpsAgent";
@@ -630,8 +635,7 @@ export function graphClientFor(conn: ResolvedConnection): GraphApi {
   const key = connectionKey(conn);
   let client = clients.get(key);
   if (!client) {
-    const pacerKey = JSON.stringify([conn.graphEndpoint, conn.tenantId ?? null, conn.clientId ?? null]);
-    client = new GraphClient({ connection: conn, pacer: pacerFor(pacerKey) });
+    client = new GraphClient({ connection: conn, pacer: pacerFor(throttlingKey(conn)) });
     clients.set(key, client);
   }
   lastLookup = { conn: { ...conn }, client };

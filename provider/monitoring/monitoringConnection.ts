@@ -3,7 +3,7 @@
  * `graphProvisioning` stack config when running inside a Pulumi program, then the environment.
  */
 import { graphClientFor } from "../graph/graphClient";
-import { CONFIG_NAMESPACE, resolveConnection } from "../graph/connection";
+import { CONFIG_NAMESPACE, resolveConnection, throttlingKey } from "../graph/connection";
 import type { ConfigSource, ConnectionInput, ResolvedConnection } from "../graph/connection";
 import type { GraphApi } from "../graph/types";
 
@@ -51,11 +51,11 @@ export async function connectToGraph(input?: ConnectionInput): Promise<Monitorin
 }
 
 /**
- * The rate-limit key of a connection: Graph counts provisioning-log requests per app per tenant,
- * so the key is the Graph endpoint, tenant and client id (never the secret).
+ * The rate-limit key of a connection: Graph counts provisioning-log requests per app per tenant
+ * ({@link throttlingKey}; never the secret).
  */
 export function limiterKeyOf(
   connection: Pick<ResolvedConnection, "graphEndpoint" | "tenantId" | "clientId">,
 ): string {
-  return [connection.graphEndpoint, connection.tenantId, connection.clientId ?? ""].join("|");
+  return throttlingKey(connection);
 }
