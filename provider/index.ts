@@ -9,6 +9,32 @@ export { ProvisioningJob, type ProvisioningJobArgs } from "./resources/provision
 export { ProvisioningSecrets, type ProvisioningSecretsArgs } from "./resources/provisioningSecrets";
 export { JobStart, type JobStartArgs } from "./resources/jobStart";
 export type { WaitFor } from "./resources/jobStartProvider";
+export {
+  ProvisioningSchema,
+  type ProvisioningSchemaArgs,
+  type ProvisioningSchemaContentArgs,
+  type ObjectMappingArgs,
+} from "./resources/provisioningSchema";
+export { NEXT_CYCLE_NOTICE, type SchemaChangeRecord } from "./resources/provisioningSchemaProvider";
+export type {
+  AttributeMappingInput,
+  AttributeMappingOptions,
+  ConstantMapping,
+  DefaultOnlyMapping,
+  ExpressionMapping,
+  ObjectMappingInput,
+  OnDelete,
+  ProvisioningSchemaSpec,
+  ScopeClauseInput,
+  ScopeInput,
+  TargetAttributeInput,
+} from "./schema/schemaInputs";
+export type {
+  OwnedEntries,
+  OwnedObjectMapping,
+  OwnedTargetAttribute,
+  ParsedSources,
+} from "./schema/schemaModel";
 export type { QuarantineOutput } from "./resources/jobSummary";
 
 // The whole flow in one component (type token `graphProvisioning:index:AppProvisioning`).
@@ -29,6 +55,18 @@ export {
   type ProvisioningObjectSummary,
   type QuarantineReason,
   type RestartScopeFlag,
+  type AttributeDefinition,
+  type AttributeMapping,
+  type AttributeMappingSource,
+  type DirectoryDefinition,
+  type FilterClause,
+  type FilterGroup,
+  type ObjectDefinition,
+  type ObjectMapping,
+  type ParseExpressionResponse,
+  type SynchronizationFilter,
+  type SynchronizationRule,
+  type SynchronizationSchema,
   type SynchronizationJob,
   type SynchronizationQuarantine,
   type SynchronizationScheduleState,

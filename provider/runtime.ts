@@ -13,6 +13,7 @@ import { createJobStartProvider } from "./resources/jobStartProvider";
 import type { ProviderDeps } from "./resources/providerDeps";
 import type { ResourceKind } from "./resources/providerShim";
 import { createProvisioningJobProvider } from "./resources/provisioningJobProvider";
+import { createProvisioningSchemaProvider } from "./resources/provisioningSchemaProvider";
 import { createProvisioningSecretsProvider } from "./resources/provisioningSecretsProvider";
 
 export type { ResourceKind } from "./resources/providerShim";
@@ -82,9 +83,11 @@ export function createProvider(kind: ResourceKind, deps: ProviderDeps): pulumi.d
       return createProvisioningSecretsProvider(deps);
     case "JobStart":
       return createJobStartProvider(deps);
+    case "ProvisioningSchema":
+      return createProvisioningSchemaProvider(deps);
     default:
       throw new Error(
-        `Unknown resource kind "${String(kind)}": expected GalleryApp, ProvisioningJob, ProvisioningSecrets or JobStart. ` +
+        `Unknown resource kind "${String(kind)}": expected GalleryApp, ProvisioningJob, ProvisioningSecrets, JobStart or ProvisioningSchema. ` +
           `The state was written by a newer pulumi-graph-provisioning; upgrade the package.`,
       );
   }

@@ -31,11 +31,15 @@ import type {
   ApplicationTemplate,
   GraphApi,
   GraphPage,
+  ParseExpressionRequest,
+  ParseExpressionResponse,
   ProvisioningLogQuery,
   ProvisioningObjectSummary,
+  SchemaOwner,
   ServicePrincipal,
   SynchronizationJob,
   SynchronizationJobApplicationParameters,
+  SynchronizationSchema,
   SynchronizationSecretKeyStringValuePair,
   SynchronizationTemplate,
   ValidateCredentialsRequest,
@@ -362,6 +366,32 @@ export class GraphClient implements GraphApi {
     return [];
   }
 
+  // ---- synchronization schema (graph-schema.md §1) ------------------------------------
+
+  getSynchronizationSchema(servicePrincipalId: string, owner: SchemaOwner): Promise<SynchronizationSchema> {
+    return this.json("GET", this.schema(servicePrincipalId, owner));
+  }
+
+  async putSynchronizationSchema(
+    servicePrincipalId: string,
+    jobId: string,
+    schema: SynchronizationSchema,
+  ): Promise<void> {
+    await this.send({ method: "PUT", path: this.schema(servicePrincipalId, { jobId }), body: schema });
+  }
+
+  async deleteSynchronizationSchema(servicePrincipalId: string, jobId: string): Promise<void> {
+    await this.send({ method: "DELETE", path: this.schema(servicePrincipalId, { jobId }) });
+  }
+
+  parseExpression(
+    servicePrincipalId: string,
+    owner: SchemaOwner,
+    request: ParseExpressionRequest,
+  ): Promise<ParseExpressionResponse> {
+    return this.json("POST", `${this.schema(servicePrincipalId, owner)}/parseExpression`, request);
+  }
+
   // ---- provisioning logs --------------------------------------------------------------
 
   async listProvisioningEventsPage(
@@ -404,6 +434,13 @@ export class GraphClient implements GraphApi {
 
   private job(servicePrincipalId: string, jobId: string): string {
     return `${this.sync(servicePrincipalId)}/jobs/${segment("jobId", jobId)}`;
+  }
+
+  /** `…/jobs/{jobId}/schema` or `…/templates/{templateId}/schema`. */
+  private schema(servicePrincipalId: string, owner: SchemaOwner): string {
+    return "jobId" in owner
+      ? `${this.job(servicePrincipalId, owner.jobId)}/schema`
+      : `${this.sync(servicePrincipalId)}/templates/${segment("templateId", owner.templateId)}/schema`;
   }
 
   private async json<T>(method: GraphRequest["method"], path: string, body?: unknown): Promise<T> {

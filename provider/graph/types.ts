@@ -281,6 +281,198 @@ export interface ProvisioningLogQuery {
   top?: number;
 }
 
+// ---- synchronization schema (graph-schema.md §2; names as in the v1.0 CSDL) -------------------
+
+/** `attributeFlowBehavior`. */
+export const ATTRIBUTE_FLOW_BEHAVIORS = ["FlowWhenChanged", "FlowAlways"] as const;
+export type AttributeFlowBehavior = (typeof ATTRIBUTE_FLOW_BEHAVIORS)[number];
+/** `attributeFlowType`. */
+export const ATTRIBUTE_FLOW_TYPES = [
+  "Always",
+  "ObjectAddOnly",
+  "MultiValueAddOnly",
+  "ValueAddOnly",
+  "AttributeAddOnly",
+] as const;
+export type AttributeFlowType = (typeof ATTRIBUTE_FLOW_TYPES)[number];
+/** `attributeMappingSourceType`. */
+export type AttributeMappingSourceType = "Attribute" | "Constant" | "Function";
+/** `attributeType`. */
+export const ATTRIBUTE_TYPES = ["String", "Integer", "Reference", "Binary", "Boolean", "DateTime"] as const;
+export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
+/** `mutability`. */
+export const MUTABILITIES = ["ReadWrite", "ReadOnly", "Immutable", "WriteOnly"] as const;
+export type Mutability = (typeof MUTABILITIES)[number];
+
+/** `stringKeyAttributeMappingSourceValuePair`: one named argument of a function source. */
+export interface StringKeyAttributeMappingSourceValuePair {
+  key: string;
+  value: AttributeMappingSource;
+}
+
+/** `attributeMappingSource`: an attribute, a constant, or a function applied to sources. */
+export interface AttributeMappingSource {
+  expression?: string | null;
+  /** Attribute name, function name or constant value. */
+  name?: string | null;
+  parameters?: StringKeyAttributeMappingSourceValuePair[] | null;
+  type: AttributeMappingSourceType;
+}
+
+/** `attributeMapping`. */
+export interface AttributeMapping {
+  defaultValue?: string | null;
+  /** For internal use only (Graph). */
+  exportMissingReferences?: boolean;
+  flowBehavior?: AttributeFlowBehavior;
+  flowType?: AttributeFlowType;
+  /** > 0: a matching attribute, lowest tried first; 0: not used for matching. */
+  matchingPriority?: number;
+  /** Null for a mapping that only sets `defaultValue`. */
+  source?: AttributeMappingSource | null;
+  targetAttributeName: string;
+}
+
+/** `filterOperand`. */
+export interface FilterOperand {
+  values?: string[] | null;
+}
+
+/** `filterClause`: `sourceOperandName operatorName targetOperand.values`. */
+export interface FilterClause {
+  operatorName: string;
+  sourceOperandName: string;
+  targetOperand?: FilterOperand | null;
+}
+
+/** `filterGroup`: clauses ANDed. */
+export interface FilterGroup {
+  clauses: FilterClause[];
+  name?: string | null;
+}
+
+/** `filter` (an object mapping's scope): `groups` ORed; leaving them deprovisions. */
+export interface SynchronizationFilter {
+  categoryFilterGroups?: FilterGroup[] | null;
+  groups?: FilterGroup[] | null;
+  inputFilterGroups?: FilterGroup[] | null;
+}
+
+/** `objectMappingMetadataEntry`. */
+export interface ObjectMappingMetadataEntry {
+  key: string;
+  value: string | null;
+}
+
+/** `objectMapping`. */
+export interface ObjectMapping {
+  attributeMappings?: AttributeMapping[] | null;
+  enabled: boolean;
+  /** `objectFlowTypes` flags, e.g. `"Add, Update, Delete"`. */
+  flowTypes?: string;
+  metadata?: ObjectMappingMetadataEntry[] | null;
+  name?: string | null;
+  scope?: SynchronizationFilter | null;
+  sourceObjectName: string;
+  targetObjectName: string;
+}
+
+/** `synchronizationRule`. */
+export interface SynchronizationRule {
+  containerFilter?: { includedContainers?: string[] | null } | null;
+  editable?: boolean;
+  groupFilter?: { includedGroups?: string[] | null } | null;
+  id: string;
+  metadata?: { key: string; value: string | null }[] | null;
+  name?: string | null;
+  objectMappings?: ObjectMapping[] | null;
+  priority?: number;
+  sourceDirectoryName?: string | null;
+  targetDirectoryName?: string | null;
+}
+
+/** `referencedObject`. */
+export interface ReferencedObject {
+  referencedObjectName?: string | null;
+  referencedProperty?: string | null;
+}
+
+/** `attributeDefinition`. */
+export interface AttributeDefinition {
+  anchor?: boolean;
+  apiExpressions?: { key: string; value: string | null }[] | null;
+  caseExact?: boolean;
+  defaultValue?: string | null;
+  flowNullValues?: boolean;
+  metadata?: { key: string; value: string | null }[] | null;
+  multivalued?: boolean;
+  mutability?: Mutability;
+  name: string;
+  referencedObjects?: ReferencedObject[] | null;
+  required?: boolean;
+  type?: AttributeType;
+}
+
+/** `objectDefinition`. */
+export interface ObjectDefinition {
+  attributes?: AttributeDefinition[] | null;
+  metadata?: { key: string; value: string | null }[] | null;
+  name: string;
+  supportedApis?: string[] | null;
+}
+
+/** `directoryDefinition`. */
+export interface DirectoryDefinition {
+  discoverabilities?: string;
+  discoveryDateTime?: string | null;
+  id: string;
+  name?: string | null;
+  objects?: ObjectDefinition[] | null;
+  readOnly?: boolean;
+  version?: string | null;
+}
+
+/** `synchronizationSchema`: GET returns `directories` inline; PUT replaces the whole of it. */
+export interface SynchronizationSchema {
+  id?: string;
+  directories?: DirectoryDefinition[] | null;
+  synchronizationRules: SynchronizationRule[];
+  version?: string | null;
+  [key: string]: unknown;
+}
+
+/** `publicError` (as in parseExpressionResponse). */
+export interface PublicError {
+  code?: string | null;
+  message?: string | null;
+  target?: string | null;
+  details?: { code?: string | null; message?: string | null; target?: string | null }[] | null;
+  innerError?: unknown;
+}
+
+/** Body of `POST …/schema/parseExpression`. */
+export interface ParseExpressionRequest {
+  expression: string;
+  /** `expressionInputObject`: a test object to evaluate the expression against. */
+  testInputObject?: {
+    definition?: ObjectDefinition | null;
+    properties: { key: string; value: unknown }[];
+  } | null;
+  targetAttributeDefinition?: AttributeDefinition | null;
+}
+
+/** `parseExpressionResponse`. */
+export interface ParseExpressionResponse {
+  error: PublicError | null;
+  evaluationResult: string[] | null;
+  evaluationSucceeded: boolean;
+  parsedExpression: AttributeMappingSource | null;
+  parsingSucceeded: boolean;
+}
+
+/** Which schema an operation addresses: a job's, or a synchronization template's default. */
+export type SchemaOwner = { jobId: string } | { templateId: string };
+
 /** One page of a Graph collection. */
 export interface GraphPage<T> {
   value: T[];
@@ -346,6 +538,25 @@ export interface GraphApi {
     jobId: string,
     parameters: SynchronizationJobApplicationParameters[],
   ): Promise<{ key: string | null; value: string | null }[]>;
+  /** `GET …/jobs/{jobId}/schema` or `GET …/templates/{templateId}/schema` (the template's default). */
+  getSynchronizationSchema(servicePrincipalId: string, owner: SchemaOwner): Promise<SynchronizationSchema>;
+  /** `PUT …/jobs/{jobId}/schema` (204): replaces the whole schema; the next cycle is an initial one. */
+  putSynchronizationSchema(
+    servicePrincipalId: string,
+    jobId: string,
+    schema: SynchronizationSchema,
+  ): Promise<void>;
+  /** `DELETE …/jobs/{jobId}/schema` (204): back to the template's default. */
+  deleteSynchronizationSchema(servicePrincipalId: string, jobId: string): Promise<void>;
+  /**
+   * `POST …/{jobs/{jobId}|templates/{templateId}}/schema/parseExpression`. Side-effect free, so the
+   * client may repeat it after a lost response. A syntax error is a 200 with `parsingSucceeded: false`.
+   */
+  parseExpression(
+    servicePrincipalId: string,
+    owner: SchemaOwner,
+    request: ParseExpressionRequest,
+  ): Promise<ParseExpressionResponse>;
   /** One page of `GET /auditLogs/provisioning`; pass the previous page's `nextLink` to continue. */
   listProvisioningEventsPage(
     query: ProvisioningLogQuery,

@@ -5,6 +5,7 @@ import { JobStart } from "./jobStart";
 import type { WaitFor } from "./jobStartProvider";
 import type { QuarantineOutput } from "./jobSummary";
 import { ProvisioningJob } from "./provisioningJob";
+import { ProvisioningSchema, type ProvisioningSchemaContentArgs } from "./provisioningSchema";
 import { ProvisioningSecrets } from "./provisioningSecrets";
 
 /** Inputs of {@link AppProvisioning}: the GalleryApp inputs plus the job, credentials and start settings. */
@@ -38,11 +39,17 @@ export interface AppProvisioningArgs {
   timeoutSeconds?: pulumi.Input<number>;
   /** Connection for every child; defaults to stack config `graphProvisioning:*`, then the environment. */
   connection?: pulumi.Input<ConnectionArgs>;
+  /**
+   * Attribute mappings and scoping filters (the ProvisioningSchema inputs without the ids): a
+   * ProvisioningSchema child saved after the credentials and before the job first starts, so no
+   * user is provisioned under the template's default mappings or scope.
+   */
+  schema?: ProvisioningSchemaContentArgs;
 }
 
 /**
  * Microsoft's provisioning flow in one declaration: GalleryApp → ProvisioningJob →
- * ProvisioningSecrets (validated against the job) → JobStart, whose triggers are the credentials
+ * ProvisioningSecrets (validated against the job) → (ProvisioningSchema) → JobStart, whose triggers are the credentials
  * (secret), so rotating them restarts the job and lifts a quarantine. Type token
  * `graphProvisioning:index:AppProvisioning`.
  */
@@ -50,6 +57,8 @@ export class AppProvisioning extends pulumi.ComponentResource {
   public readonly app: GalleryApp;
   public readonly job: ProvisioningJob;
   public readonly secrets: ProvisioningSecrets;
+  /** Undefined when no `schema` was given. */
+  public readonly schema: ProvisioningSchema | undefined;
   /** Undefined when `start` is false. */
   public readonly jobStart: JobStart | undefined;
 
@@ -104,6 +113,21 @@ export class AppProvisioning extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    this.schema =
+      args.schema === undefined
+        ? undefined
+        : new ProvisioningSchema(
+            `${name}-schema`,
+            {
+              servicePrincipalId: this.app.servicePrincipalId,
+              jobId: this.job.jobId,
+              objectMappings: args.schema.objectMappings,
+              targetAttributes: args.schema.targetAttributes,
+              onDelete: args.schema.onDelete,
+              connection,
+            },
+            { parent: this, dependsOn: [this.secrets] },
+          );
     this.jobStart =
       args.start === false
         ? undefined
@@ -118,8 +142,9 @@ export class AppProvisioning extends pulumi.ComponentResource {
               timeoutSeconds: args.timeoutSeconds,
               connection,
             },
-            // Start only once the secrets are saved: the job reads them on its first cycle.
-            { parent: this, dependsOn: [this.secrets] },
+            // Start only once the secrets (read on the first cycle) and the schema (which decides who
+            // is provisioned, and with what) are saved.
+            { parent: this, dependsOn: this.schema ? [this.secrets, this.schema] : [this.secrets] },
           );
 
     this.applicationObjectId = this.app.applicationObjectId;

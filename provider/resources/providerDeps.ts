@@ -14,4 +14,9 @@ export interface ProviderDeps {
   sleep(ms: number): Promise<void>;
   /** Current time in epoch milliseconds. */
   now(): number;
+  /**
+   * Prints a line for the user during preview (the host's stderr becomes an engine diagnostic, the
+   * only channel a dynamic provider has: the host drops detailedDiff). Defaults to stderr.
+   */
+  notice?(line: string): void;
 }

@@ -1,7 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 /** The resources served by the runtime entry; also the `<type>` of their type tokens. */
-export type ResourceKind = "GalleryApp" | "ProvisioningJob" | "ProvisioningSecrets" | "JobStart";
+export type ResourceKind =
+  "GalleryApp" | "ProvisioningJob" | "ProvisioningSecrets" | "JobStart" | "ProvisioningSchema";
 
 const shims = new Map<ResourceKind, pulumi.dynamic.ResourceProvider>();
 

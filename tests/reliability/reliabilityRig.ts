@@ -90,6 +90,8 @@ function inputsFor(kind: ResourceKind, displayName: string, state: RigState): Re
       return { servicePrincipalId: sp, credentials: { ...RELIABILITY_CREDENTIALS }, jobId };
     case "JobStart":
       return { servicePrincipalId: sp, jobId, triggers: [{ ...RELIABILITY_CREDENTIALS }] };
+    default:
+      throw new Error(`the reliability rig does not create ${kind}`);
   }
 }
 

@@ -227,6 +227,59 @@ describe("GraphClient", () => {
         reply: { status: 200, body: { key: '{"result":"Success"}', value: "[]" } },
         result: [{ key: '{"result":"Success"}', value: "[]" }],
       },
+      {
+        name: "getSynchronizationSchema (job)",
+        call: (g) => g.getSynchronizationSchema(SP, { jobId: JOB }),
+        method: "GET",
+        path: `/v1.0/servicePrincipals/${SP}/synchronization/jobs/${JOB}/schema`,
+        reply: { status: 200, body: { id: JOB, version: "v1.2", synchronizationRules: [], directories: [] } },
+        result: { id: JOB, version: "v1.2", synchronizationRules: [], directories: [] },
+      },
+      {
+        name: "getSynchronizationSchema (template)",
+        call: (g) => g.getSynchronizationSchema(SP, { templateId: "scim" }),
+        method: "GET",
+        path: `/v1.0/servicePrincipals/${SP}/synchronization/templates/scim/schema`,
+        reply: { status: 200, body: { id: "scim.0", synchronizationRules: [] } },
+        result: { id: "scim.0", synchronizationRules: [] },
+      },
+      {
+        name: "putSynchronizationSchema",
+        call: (g) => g.putSynchronizationSchema(SP, JOB, { synchronizationRules: [], directories: [] }),
+        method: "PUT",
+        path: `/v1.0/servicePrincipals/${SP}/synchronization/jobs/${JOB}/schema`,
+        body: { synchronizationRules: [], directories: [] },
+      },
+      {
+        name: "deleteSynchronizationSchema",
+        call: (g) => g.deleteSynchronizationSchema(SP, JOB),
+        method: "DELETE",
+        path: `/v1.0/servicePrincipals/${SP}/synchronization/jobs/${JOB}/schema`,
+      },
+      {
+        name: "parseExpression",
+        call: (g) => g.parseExpression(SP, { jobId: JOB }, { expression: "[mail]" }),
+        method: "POST",
+        path: `/v1.0/servicePrincipals/${SP}/synchronization/jobs/${JOB}/schema/parseExpression`,
+        body: { expression: "[mail]" },
+        reply: {
+          status: 200,
+          body: {
+            error: null,
+            evaluationResult: null,
+            evaluationSucceeded: false,
+            parsedExpression: { expression: "[mail]", name: "mail", parameters: [], type: "Attribute" },
+            parsingSucceeded: true,
+          },
+        },
+        result: {
+          error: null,
+          evaluationResult: null,
+          evaluationSucceeded: false,
+          parsedExpression: { expression: "[mail]", name: "mail", parameters: [], type: "Attribute" },
+          parsingSucceeded: true,
+        },
+      },
     ];
     for (const c of cases) {
       it(`should send ${c.name} as ${c.method} ${c.path.replace(SP, "{sp}").replace(JOB, "{job}")}`, async () => {

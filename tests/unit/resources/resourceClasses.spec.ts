@@ -79,7 +79,13 @@ describe("resource classes and provider shims", () => {
     );
   });
 
-  for (const kind of ["GalleryApp", "ProvisioningJob", "ProvisioningSecrets", "JobStart"] as ResourceKind[]) {
+  for (const kind of [
+    "GalleryApp",
+    "ProvisioningJob",
+    "ProvisioningSecrets",
+    "JobStart",
+    "ProvisioningSchema",
+  ] as ResourceKind[]) {
     it(`should serialize the ${kind} shim to at most 2500 characters holding no module, client or secret`, async () => {
       const shim = providerShim(kind);
       const { text } = await pulumi.runtime.serializeFunction(() => shim);
@@ -198,6 +204,31 @@ describe("resource classes and provider shims", () => {
         "graphProvisioning:index:AppProvisioning$pulumi-nodejs:dynamic/",
       );
     }
+  });
+
+  it("should add a ProvisioningSchema child when schema is given, with the job's ids", async () => {
+    registrations.length = 0;
+    const objectMappings = [
+      {
+        sourceObjectName: "User",
+        attributeMappings: { title: "[jobTitle]" },
+        scope: [[{ attribute: "department", operator: "EQUALS", values: ["Sales"] }]],
+      },
+    ];
+    const flow = new AppProvisioning("mapped", {
+      displayName: "SCIM Contoso",
+      templateId: TEMPLATE_ID,
+      jobTemplateId: "scim",
+      credentials: { SecretToken: TOKEN },
+      schema: { objectMappings, onDelete: "keep" },
+    });
+    await valueOf(flow.statusCode);
+    await valueOf(flow.schema!.urn);
+    const reg = registrations.find((r) => r.name === "mapped-schema")!;
+    expect(reg.type).to.equal("pulumi-nodejs:dynamic/graphProvisioning:ProvisioningSchema");
+    expect(reg.inputs).to.deep.include({ jobId: "aws.job", objectMappings, onDelete: "keep" });
+    expect(reg.inputs.servicePrincipalId).to.equal(SP_ID);
+    expect(await valueOf(flow.schema!.urn)).to.contain("graphProvisioning:index:AppProvisioning$");
   });
 
   it("should pass adoptExisting to the app and the job only", async () => {

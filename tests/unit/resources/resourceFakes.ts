@@ -40,6 +40,10 @@ const METHODS: (keyof GraphApi)[] = [
   "pauseSynchronizationJob",
   "restartSynchronizationJob",
   "provisionOnDemand",
+  "getSynchronizationSchema",
+  "putSynchronizationSchema",
+  "deleteSynchronizationSchema",
+  "parseExpression",
   "listProvisioningEventsPage",
 ];
 
