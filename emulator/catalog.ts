@@ -4,7 +4,8 @@
  * Real ids: AWS Single-Account Access, the non-gallery app and cross-tenant sync (graph-api.md §1).
  * The other template ids are the emulator's own, stable across versions.
  */
-import type { ApplicationTemplate, SynchronizationSecretName } from "../provider/graph/types";
+import type { SynchronizationSecretName } from "./model/synchronizationEnums";
+import type { ApplicationTemplate } from "./model/synchronizationTypes";
 
 /** A connector (synchronization template `factoryTag`) and the secrets it needs. */
 export interface ConnectorProfile {

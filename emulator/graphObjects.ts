@@ -9,7 +9,7 @@ import type {
   SynchronizationJob,
   SynchronizationTaskExecution,
   SynchronizationTemplate,
-} from "../provider/graph/types";
+} from "./model/synchronizationTypes";
 import type { CatalogEntry, CatalogSyncTemplate } from "./catalog";
 import type { AssignmentRecord } from "./store";
 

@@ -8,7 +8,7 @@ import { randomUUID } from "crypto";
 import type { IncomingMessage, ServerResponse } from "http";
 import * as https from "https";
 import type { AddressInfo } from "net";
-import type { ProvisioningObjectSummary, SynchronizationJob } from "../provider/graph/types";
+import type { ProvisioningObjectSummary, SynchronizationJob } from "./model/synchronizationTypes";
 import { ControlHandler } from "./controlHandler";
 import {
   checkConfigPatch,

@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import type { ProvisioningObjectSummary, SynchronizationJob } from "../provider/graph/types";
+import type { ProvisioningObjectSummary, SynchronizationJob } from "./model/synchronizationTypes";
 
 /** Stored form of a saved synchronization secret (no plain value unless the key is a non-secret setting). */
 export interface SecretRecord {

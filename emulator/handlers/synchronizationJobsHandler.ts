@@ -3,7 +3,7 @@
  * both bindings, start/pause/restart and provisionOnDemand (graph-api.md §5, §6, §8).
  */
 import { randomUUID } from "crypto";
-import { RESTART_SCOPE_FLAGS } from "../../provider/graph/types";
+import { RESTART_SCOPE_FLAGS } from "../model/synchronizationEnums";
 import { connectorProfile } from "../catalog";
 import { credentialFacts, credentialProblem, type CredentialFacts } from "../credentialRules";
 import { EmulatorError, GraphErrors } from "../errors";

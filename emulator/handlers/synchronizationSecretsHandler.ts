@@ -3,7 +3,7 @@
  * `""`; omitted keys stay) and the undocumented GET (secret values masked `*`, settings in clear)
  * (graph-api.md §7).
  */
-import { JSON_VALUED_SECRET_NAMES, SYNCHRONIZATION_SECRET_NAMES } from "../../provider/graph/types";
+import { JSON_VALUED_SECRET_NAMES, SYNCHRONIZATION_SECRET_NAMES } from "../model/synchronizationEnums";
 import { credentialFacts } from "../credentialRules";
 import { EmulatorError, GraphErrors } from "../errors";
 import { digestOf, type SecretRecord } from "../store";
