@@ -61,7 +61,7 @@ export async function startBenchEmulator(latencyMs = 0): Promise<BenchEmulator> 
       reject(new Error(`emulator exited with ${code}: ${err}`));
     });
   });
-  const control = connectEmulator(`${info.graphEndpoint}/_emulator`, info.caFile);
+  const control = connectEmulator(`${info.graphEndpoint}/_emulator`, info.caFile, info.clientSecret);
   return {
     info,
     control,

@@ -16,6 +16,12 @@ export interface EmulatorCertificate {
 
 const BUNDLE = "tls.json";
 const CA_FILE = "ca.pem";
+/**
+ * Subject common name; each certificate adds a random suffix. OpenSSL finds a trust anchor by subject name,
+ * so two emulators' certificates with one subject in one CA bundle shadow each other (only the first
+ * verifies). Certificates of earlier versions, with the bare name, are replaced.
+ */
+const COMMON_NAME = "graph-provisioning-emulator";
 /** Renew when fewer than this many ms of validity remain. */
 const RENEW_MARGIN_MS = 7 * 24 * 3600 * 1000;
 
@@ -23,6 +29,7 @@ function usable(bundle: { cert: string; key: string }, host: string): boolean {
   try {
     const x509 = new X509Certificate(bundle.cert);
     if (Date.parse(x509.validTo) - Date.now() < RENEW_MARGIN_MS) return false;
+    if (x509.subject === `CN=${COMMON_NAME}`) return false;
     return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(":")
       ? x509.checkIP(host) !== undefined
       : x509.checkHost(host) !== undefined;
@@ -63,7 +70,7 @@ export async function ensureCertificate(dataDir: string, host: string): Promise<
         /^[\d.]+$/.test(host) || host.includes(":") ? { type: 7, ip: host } : { type: 2, value: host },
       );
     }
-    const pems = await generate([{ name: "commonName", value: "graph-provisioning-emulator" }], {
+    const pems = await generate([{ name: "commonName", value: `${COMMON_NAME} ${randomUUID()}` }], {
       keyType: "ec",
       curve: "P-256",
       algorithm: "sha256",
@@ -92,9 +99,11 @@ export async function ensureCertificate(dataDir: string, host: string): Promise<
     }
     bundle = readBundle(bundleFile) ?? fresh;
   }
-  if (!fs.existsSync(caFile) || fs.readFileSync(caFile, "utf8") !== bundle.cert) {
+  // A PEM file ends with a newline, so that `cat ca.pem other.pem > bundle.pem` keeps both certificates intact.
+  const caPem = bundle.cert.endsWith("\n") ? bundle.cert : `${bundle.cert}\n`;
+  if (!fs.existsSync(caFile) || fs.readFileSync(caFile, "utf8") !== caPem) {
     const temp = path.join(dataDir, `${CA_FILE}.${process.pid}.${randomUUID()}.tmp`);
-    fs.writeFileSync(temp, bundle.cert);
+    fs.writeFileSync(temp, caPem);
     fs.renameSync(temp, caFile);
   }
   return { cert: bundle.cert, key: bundle.key, caFile };

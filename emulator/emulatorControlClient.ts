@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as https from "https";
+import { CONTROL_SECRET_HEADER } from "./controlAccess";
 import type { EmulatorInfo } from "./controlHandler";
 import type { EmulatorConfigPatch } from "./emulatorOptions";
 import type { ActiveFault, FaultSpec } from "./faults";
@@ -28,9 +29,15 @@ export interface EmulatorControlClient {
 
 /**
  * Connects to the control API at `controlUrl` (`<graphEndpoint>/_emulator`), trusting the certificate in
- * `caFile`. Each method rejects with an Error carrying the emulator's message on a non-2xx answer.
+ * `caFile` and sending `clientSecret` (the emulator's, from its start line) so that the emulator answers
+ * from another machine too. Each method rejects with an Error carrying the emulator's message on a non-2xx
+ * answer.
  */
-export function connectEmulator(controlUrl: string, caFile: string): EmulatorControlClient {
+export function connectEmulator(
+  controlUrl: string,
+  caFile: string,
+  clientSecret: string,
+): EmulatorControlClient {
   const agent = new https.Agent({ ca: fs.readFileSync(caFile, "utf8"), keepAlive: false });
   const base = controlUrl.replace(/\/+$/, "");
   const call = <T>(method: string, path: string, body?: unknown): Promise<T> =>
@@ -41,9 +48,12 @@ export function connectEmulator(controlUrl: string, caFile: string): EmulatorCon
         {
           method,
           agent,
-          headers: payload
-            ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) }
-            : {},
+          headers: {
+            [CONTROL_SECRET_HEADER]: clientSecret,
+            ...(payload
+              ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) }
+              : {}),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];

@@ -48,6 +48,12 @@ export interface EmulatorOptions {
   defaultAssignments?: { users?: number; groups?: number };
   /** No per-request log lines on stderr. Defaults to true. */
   quiet?: boolean;
+  /**
+   * Whether control-API callers on the loopback interface are trusted without the client secret. Turn it off
+   * when a local reverse proxy forwards other machines' requests (they then all arrive from loopback): every
+   * control call must then send the secret (`connectEmulator` does). Defaults to true.
+   */
+  controlTrustsLoopback?: boolean;
 }
 
 /** Settings that `configure()` can change at run time (the control API's PATCH /_emulator/config). */
@@ -161,6 +167,8 @@ export function checkOptions(options: EmulatorOptions): void {
   if (options.tenantId !== undefined) checkGuid(options.tenantId, "tenantId");
   if (options.clientId !== undefined) checkGuid(options.clientId, "clientId");
   if (options.clientSecret !== undefined) checkSecret(options.clientSecret, "clientSecret");
+  if (options.controlTrustsLoopback !== undefined && typeof options.controlTrustsLoopback !== "boolean")
+    throw new Error("controlTrustsLoopback: must be true or false");
   if (options.tenants !== undefined) {
     if (!Array.isArray(options.tenants))
       throw new Error("tenants: must be an array of {tenantId, clientId, clientSecret}");

@@ -116,6 +116,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     cert: cert.cert,
     key: cert.key,
     quiet: options.quiet ?? true,
+    controlAccess: { clientSecret, trustLoopback: options.controlTrustsLoopback ?? true },
   });
   for (const extra of options.tenants ?? []) server.addTenant(extra);
   const port = await server.listen(options.port ?? 0, host);

@@ -42,6 +42,10 @@ async function main(argv: string[]): Promise<void> {
       "--graph-limits",
       "enable Graph-limits mode (3000-write bucket refilled at 20/s; logs 5 per 10 s)",
     )
+    .option(
+      "--control-requires-secret",
+      "control API: require the client secret from loopback callers too (behind a local reverse proxy)",
+    )
     .option("--verbose", "log each request on stderr")
     .parse(argv);
   const o = program.opts<{
@@ -57,6 +61,7 @@ async function main(argv: string[]): Promise<void> {
     cycleTimeMs: number;
     latencyMs: number;
     graphLimits?: boolean;
+    controlRequiresSecret?: boolean;
     verbose?: boolean;
   }>();
   // Checked here rather than by commander, whose error message would repeat the value and so the secret.
@@ -81,6 +86,7 @@ async function main(argv: string[]): Promise<void> {
     latencyMs: o.latencyMs,
     graphLimits: o.graphLimits === true,
     quiet: !o.verbose,
+    controlTrustsLoopback: o.controlRequiresSecret !== true,
   });
   process.stdout.write(`${JSON.stringify(handle.info())}\n`);
   const stop = () => {

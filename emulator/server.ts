@@ -9,6 +9,12 @@ import type { IncomingMessage, ServerResponse } from "http";
 import * as https from "https";
 import type { AddressInfo } from "net";
 import type { ProvisioningObjectSummary, SynchronizationJob } from "./model/synchronizationTypes";
+import {
+  CONTROL_SECRET_HEADER,
+  controlCallerAllowed,
+  controlRefusal,
+  type ControlAccessPolicy,
+} from "./controlAccess";
 import { ControlHandler } from "./controlHandler";
 import {
   checkConfigPatch,
@@ -112,6 +118,8 @@ export interface EmulatorServerDeps {
   cert: string;
   key: string;
   quiet: boolean;
+  /** Who may use the control API. */
+  controlAccess: ControlAccessPolicy;
 }
 
 /** The emulator process core: HTTPS server plus the operations the handle and the control API expose. */
@@ -350,7 +358,13 @@ export class EmulatorServer {
 
     if (url.pathname === "/_emulator" || url.pathname.startsWith("/_emulator/")) {
       const raw = await readBody(req);
-      const response = this.control.handle(method, url, raw);
+      const caller = {
+        remoteAddress: req.socket.remoteAddress,
+        presentedSecret: req.headers[CONTROL_SECRET_HEADER],
+      };
+      const response = controlCallerAllowed(caller, this.deps.controlAccess)
+        ? this.control.handle(method, url, raw)
+        : { status: 403, body: controlRefusal(this.deps.controlAccess) };
       this.write(res, response, ids, "control");
       return;
     }

@@ -230,7 +230,7 @@ describe("emulator: knobs @emulator", () => {
 
   describe("control API", () => {
     it("should mirror the handle over HTTPS", async () => {
-      const control = connectEmulator(emulator.controlUrl, emulator.caFile);
+      const control = connectEmulator(emulator.controlUrl, emulator.caFile, emulator.clientSecret);
       const info = await control.info();
       expect(info).to.include({
         graphEndpoint: emulator.graphEndpoint,
@@ -256,7 +256,7 @@ describe("emulator: knobs @emulator", () => {
     });
 
     it("should answer bad control input with 400 naming the field", async () => {
-      const control = connectEmulator(emulator.controlUrl, emulator.caFile);
+      const control = connectEmulator(emulator.controlUrl, emulator.caFile, emulator.clientSecret);
       let message = "";
       await control.configure({ cycleTimeMs: -1 }).catch((e: Error) => (message = e.message));
       expect(message).to.match(/400: cycleTimeMs: must be a non-negative number/);

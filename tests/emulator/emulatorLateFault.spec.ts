@@ -102,7 +102,7 @@ describe("emulator: late fault (applied after the client gave up) @emulator", ()
   });
 
   it("should be accepted through the control API and listed with its kind", async () => {
-    const control = connectEmulator(emulator.controlUrl, emulator.caFile);
+    const control = connectEmulator(emulator.controlUrl, emulator.caFile, emulator.clientSecret);
     await control.injectFault({ method: "POST", pathPattern: "/instantiate$", kind: "late", delayMs: 10 });
     const faults = await control.listFaults();
     expect(faults.map((f) => [f.kind, f.spec.delayMs])).to.deep.equal([["late", 10]]);
