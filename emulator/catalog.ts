@@ -33,6 +33,8 @@ export interface CatalogSyncTemplate {
 export interface CatalogEntry {
   template: Required<Omit<ApplicationTemplate, "isEntraIntegrated">>;
   synchronizationTemplates: CatalogSyncTemplate[];
+  /** Reply (redirect) URLs the gallery template configures on a new application and its service principal. */
+  replyUrls: string[];
 }
 
 /** Application template id of AWS Single-Account Access. */
@@ -108,6 +110,7 @@ function entry(
   homePageUrl: string,
   sso: string[],
   syncTemplates: CatalogSyncTemplate[],
+  replyUrls: string[] = [],
 ): CatalogEntry {
   return {
     template: {
@@ -122,6 +125,7 @@ function entry(
       supportedSingleSignOnModes: sso,
     },
     synchronizationTemplates: syncTemplates,
+    replyUrls,
   };
 }
 
@@ -147,6 +151,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     "https://aws.amazon.com/",
     ["saml", "external"],
     [sync("aws", "aws", "Provision roles and users to AWS Single-Account Access")],
+    ["https://signin.aws.amazon.com/saml"],
   ),
   entry(
     NON_GALLERY_TEMPLATE_ID,

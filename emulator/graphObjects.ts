@@ -25,10 +25,31 @@ export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+/** Display name of a tenant, which Graph shows as `publisherName` of the service principals it owns. */
+export function tenantDisplayName(tenantId: string): string {
+  return `Emulator tenant ${tenantId.slice(0, 8)}`;
+}
+
 /** `publisherDomain` of a tenant: a stable fake `*.onmicrosoft.com` name. */
 export function tenantDomain(tenantId: string): string {
   return `emulator${tenantId.replace(/-/g, "").slice(0, 8)}.onmicrosoft.com`;
 }
+
+/** The delegated scope Entra adds to every gallery application it instantiates (instantiate example). */
+function userImpersonationScope(appName: string): Record<string, unknown> {
+  return {
+    adminConsentDescription: `Allow the application to access ${appName} on behalf of the signed-in user.`,
+    adminConsentDisplayName: `Access ${appName}`,
+    id: randomUUID(),
+    isEnabled: true,
+    type: "User",
+    userConsentDescription: `Allow the application to access ${appName} on your behalf.`,
+    userConsentDisplayName: `Access ${appName}`,
+    value: "user_impersonation",
+  };
+}
+
+const NO_VERIFIED_PUBLISHER = { displayName: null, verifiedPublisherId: null, addedDateTime: null };
 
 function msiamAccessRole(): Record<string, unknown> {
   return {
@@ -51,6 +72,7 @@ export function newApplicationPair(
 ): { application: Record<string, unknown>; servicePrincipal: Record<string, unknown> } {
   const appId = randomUUID();
   const appRoles = [msiamAccessRole()];
+  const scopes = [userImpersonationScope(displayName)];
   const info = {
     logoUrl: entry.template.logoUrl,
     marketingUrl: null,
@@ -70,9 +92,10 @@ export function newApplicationPair(
     groupMembershipClaims: null,
     identifierUris: [],
     isDeviceOnlyAuthSupported: null,
-    isFallbackPublicClient: null,
+    isFallbackPublicClient: false,
     notes: null,
     publisherDomain: tenantDomain(tenantId),
+    samlMetadataUrl: null,
     serviceManagementReference: null,
     signInAudience: "AzureADMyOrg",
     tags: [],
@@ -84,20 +107,22 @@ export function newApplicationPair(
       acceptMappedClaims: null,
       knownClientApplications: [],
       requestedAccessTokenVersion: null,
-      oauth2PermissionScopes: [],
+      oauth2PermissionScopes: scopes,
       preAuthorizedApplications: [],
     },
     appRoles,
+    certification: null,
     info,
     keyCredentials: [],
     parentalControlSettings: { countriesBlockedForMinors: [], legalAgeGroupRule: "Allow" },
     passwordCredentials: [],
     publicClient: { redirectUris: [] },
     requiredResourceAccess: [],
+    verifiedPublisher: NO_VERIFIED_PUBLISHER,
     web: {
       homePageUrl: entry.template.homePageUrl,
       logoutUrl: null,
-      redirectUris: [],
+      redirectUris: [...entry.replyUrls],
       implicitGrantSettings: { enableAccessTokenIssuance: false, enableIdTokenIssuance: false },
     },
   };
@@ -121,7 +146,8 @@ export function newApplicationPair(
     notificationEmailAddresses: [],
     preferredSingleSignOnMode: null,
     preferredTokenSigningKeyThumbprint: null,
-    replyUrls: [],
+    publisherName: tenantDisplayName(tenantId),
+    replyUrls: [...entry.replyUrls],
     servicePrincipalNames: [appId],
     servicePrincipalType: "Application",
     signInAudience: "AzureADMyOrg",
@@ -131,12 +157,13 @@ export function newApplicationPair(
     addIns: [],
     alternativeNames: [],
     appRoles,
+    endpoints: [],
     info,
     keyCredentials: [],
-    oauth2PermissionScopes: [],
+    oauth2PermissionScopes: scopes,
     passwordCredentials: [],
     resourceSpecificApplicationPermissions: [],
-    verifiedPublisher: { displayName: null, verifiedPublisherId: null, addedDateTime: null },
+    verifiedPublisher: NO_VERIFIED_PUBLISHER,
   };
   return { application, servicePrincipal };
 }
@@ -227,7 +254,7 @@ export interface LogSource {
   tenantId: string;
   jobId: string;
   cycleId: string;
-  servicePrincipal: { id: string; displayName: string };
+  servicePrincipal: { id: string; displayName: string; appId: string };
   targetSystem: string;
   initiator: "system" | "application";
   initiatorId: string | null;
@@ -241,11 +268,18 @@ export function provisioningLogEntry(
   failed: boolean,
 ): ProvisioningObjectSummary {
   const status = failed ? "failure" : "success";
-  const targetId = failed ? null : randomUUID();
-  const step = (name: string, type: string, description: string, stepStatus: "success" | "failure") => ({
+  // Graph writes "" (not null) for ids it does not have: the system initiator's, a target never created.
+  const targetId = failed ? "" : randomUUID();
+  const step = (
+    name: string,
+    type: string,
+    description: string,
+    stepStatus: "success" | "failure",
+    details: Record<string, string> = {},
+  ) => ({
     name,
     description,
-    details: {},
+    details,
     provisioningStepType: type,
     status: stepStatus,
   });
@@ -258,7 +292,7 @@ export function provisioningLogEntry(
     tenantId: source.tenantId,
     durationInMilliseconds: 150 + (object.displayName.length % 7) * 20,
     initiatedBy: {
-      id: source.initiatorId,
+      id: source.initiatorId ?? "",
       displayName: source.initiator === "system" ? "Azure AD Provisioning Service" : "Provision on demand",
       initiatorType: source.initiator,
     },
@@ -301,9 +335,10 @@ export function provisioningLogEntry(
           ? "Export to the target system failed"
           : `${object.objectType} was created in ${source.targetSystem}`,
         status,
+        { ReportableIdentifier: object.userPrincipalName ?? object.displayName },
       ),
     ],
-    servicePrincipal: source.servicePrincipal,
+    servicePrincipal: { id: source.servicePrincipal.id, displayName: source.servicePrincipal.displayName },
     sourceIdentity: {
       id: object.id,
       displayName: object.displayName,
@@ -317,6 +352,14 @@ export function provisioningLogEntry(
       details: {},
     },
     sourceSystem: { id: randomUUID(), displayName: "Microsoft Entra ID", details: {} },
-    targetSystem: { id: randomUUID(), displayName: source.targetSystem, details: {} },
+    targetSystem: {
+      id: randomUUID(),
+      displayName: source.targetSystem,
+      details: {
+        ApplicationId: source.servicePrincipal.appId,
+        ServicePrincipalId: source.servicePrincipal.id,
+        ServicePrincipalDisplayName: source.servicePrincipal.displayName,
+      },
+    },
   };
 }

@@ -51,7 +51,7 @@ export function advanceJob(
   }
 
   const cycleId = randomUUID();
-  const spJson = sp.resource as { id: string; displayName: string };
+  const spJson = sp.resource as { id: string; displayName: string; appId: string };
   let exported = 0;
   let failures = 0;
   for (const object of sp.assignments.filter((a) => a.provisionedAt === null)) {
@@ -61,7 +61,7 @@ export function advanceJob(
           tenantId: tenant.tenantId,
           jobId: job.id,
           cycleId,
-          servicePrincipal: { id: spJson.id, displayName: spJson.displayName },
+          servicePrincipal: { id: spJson.id, displayName: spJson.displayName, appId: spJson.appId },
           targetSystem: profile.targetSystem,
           initiator: "system",
           initiatorId: null,

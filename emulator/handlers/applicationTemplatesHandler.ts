@@ -43,6 +43,11 @@ export function simulatedAssignments(
   return out;
 }
 
+/** The tip Graph attaches to an unselected applicationTemplates list. */
+const SELECT_TIP =
+  "Use $select to choose only the properties your app needs, as this can lead to performance improvements. " +
+  "For example: GET applicationTemplates?$select=categories,description";
+
 export class ApplicationTemplatesHandler extends BaseHandler {
   /**
    * GET /applicationTemplates — `$filter` on displayName/categories, `$top`, `$skiptoken`. `contains` and the
@@ -56,7 +61,13 @@ export class ApplicationTemplatesHandler extends BaseHandler {
       ["displayName", "categories", "id", "publisher"],
       { caseInsensitiveText: true },
     );
-    return this.page(req, items, "applicationTemplates", 100, 999);
+    const response = this.page(req, items, "applicationTemplates", 100, 999);
+    // Graph adds this annotation when no $select narrows the objects (applicationtemplate-list example).
+    if (!req.query.get("$select")) {
+      const { "@odata.context": context, ...rest } = response.body as Record<string, unknown>;
+      response.body = { "@odata.context": context, "@microsoft.graph.tips": SELECT_TIP, ...rest };
+    }
+    return response;
   };
 
   /** GET /applicationTemplates/{id}. */

@@ -256,7 +256,7 @@ export class SynchronizationJobsHandler extends BaseHandler {
     ).flatMap((p) => p.subjects ?? []);
     const profile = connectorProfile(record.factoryTag);
     const credentialsOk = credentialProblem(profile, sp.secrets) === null;
-    const spJson = sp.resource as { id: string; displayName: string };
+    const spJson = sp.resource as { id: string; displayName: string; appId: string };
     const results = subjects.map((subject) => {
       const objectId = String(subject.objectId ?? "");
       const assigned = sp.assignments.find((a) => a.id === objectId);
@@ -275,7 +275,7 @@ export class SynchronizationJobsHandler extends BaseHandler {
             tenantId: req.tenant.tenantId,
             jobId: record.job.id,
             cycleId: randomUUID(),
-            servicePrincipal: { id: spJson.id, displayName: spJson.displayName },
+            servicePrincipal: { id: spJson.id, displayName: spJson.displayName, appId: spJson.appId },
             targetSystem: profile.targetSystem,
             initiator: "application",
             initiatorId: req.clientId,
