@@ -2,7 +2,7 @@
  * The synchronization enums the emulator enforces, transcribed from Microsoft Graph v1.0 metadata
  * (../shared/graph-csdl/sync-subset-v1.0.csdl.xml, `microsoft.graph` namespace) with their numeric values,
  * and the secret keys graph-api.md §7 documents as JSON-valued. The emulator owns these tables: the client
- * (provider/) keeps its own, so a mistake in one is caught by tests against the other.
+ * keeps its own, so a mistake in one is caught by tests against the other.
  */
 
 /** `synchronizationSecret` (JSON carries the member names). */
