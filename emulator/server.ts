@@ -38,6 +38,7 @@ import type {
 import { DirectoryHandler } from "./handlers/directoryHandler";
 import { ServicePrincipalsHandler } from "./handlers/servicePrincipalsHandler";
 import { SynchronizationJobsHandler } from "./handlers/synchronizationJobsHandler";
+import { SynchronizationSchemaHandler } from "./handlers/synchronizationSchemaHandler";
 import { SynchronizationSecretsHandler } from "./handlers/synchronizationSecretsHandler";
 import { isTokenPath, TokenHandler } from "./handlers/tokenHandler";
 import { action, APP, GraphRouter, SP } from "./router";
@@ -158,6 +159,7 @@ export class EmulatorServer {
     const audit = new AuditLogsHandler(ctx);
     const JOBS = `${SP}/synchronization/jobs`;
     const JOB = `${JOBS}/(?<jobId>[^/]+)`;
+    this.registerSchemaRoutes(new SynchronizationSchemaHandler(ctx), JOB);
     this.router
       .add("GET", "/applicationTemplates", templates.list)
       .add("GET", "/applicationTemplates/(?<templateId>[^/]+)", templates.get)
@@ -197,6 +199,29 @@ export class EmulatorServer {
       .add("DELETE", "/directory/deletedItems/(?<objectId>[^/]+)", directory.purge)
       .add("POST", `/directory/deletedItems/(?<objectId>[^/]+)${action("restore")}`, directory.restore)
       .add("GET", "/auditLogs/provisioning", audit.provisioning);
+  }
+
+  /** The synchronization schema routes of a job and of a template (service principal or application). */
+  private registerSchemaRoutes(schema: SynchronizationSchemaHandler, JOB: string): void {
+    const JOB_SCHEMA = `${JOB}/schema`;
+    const templateSchemas = [SP, APP].map(
+      (owner) => `${owner}/synchronization/templates/(?<templateId>[^/]+)/schema`,
+    );
+    this.router
+      .add("GET", JOB_SCHEMA, schema.getJobSchema)
+      .add("PUT", JOB_SCHEMA, schema.putJobSchema)
+      .add("DELETE", JOB_SCHEMA, schema.deleteJobSchema)
+      .add("PATCH", JOB_SCHEMA, schema.patchJobSchema)
+      .add("POST", `${JOB_SCHEMA}/directories/(?<directoryId>[^/]+)${action("discover")}`, schema.discover);
+    for (const base of [JOB_SCHEMA, ...templateSchemas]) {
+      if (base !== JOB_SCHEMA) this.router.add("GET", base, schema.getTemplateSchema);
+      this.router
+        .add("GET", `${base}/directories`, schema.listDirectories)
+        .add("GET", `${base}/directories/(?<directoryId>[^/]+)`, schema.getDirectory)
+        .add("POST", `${base}${action("parseExpression")}`, schema.parseExpression)
+        .add("GET", `${base}${action("filterOperators")}`, schema.filterOperators)
+        .add("GET", `${base}${action("functions")}`, schema.functions);
+    }
   }
 
   /** Starts listening; resolves with the bound port. */

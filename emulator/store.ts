@@ -8,6 +8,7 @@ import { createHash, randomUUID } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { ProvisioningObjectSummary, SynchronizationJob } from "./model/synchronizationTypes";
+import type { SynchronizationSchema } from "./schema/schemaTypes";
 
 /** Stored form of a saved synchronization secret (no plain value unless the key is a non-secret setting). */
 export interface SecretRecord {
@@ -42,6 +43,12 @@ export interface JobRecord {
   /** When the next simulated cycle ends (ms since epoch); null when none is scheduled. */
   nextCycleMs: number | null;
   cycleCount: number;
+  /** The job's schema after a PUT; absent while it is the template's default (old state files too). */
+  schema?: SynchronizationSchema;
+  /** How many times the schema changed (PUT or DELETE): its `version` is derived from it. */
+  schemaChanges?: number;
+  /** A schema change happened since the last cycle: the next cycle is an initial one. */
+  initialCyclePending?: boolean;
 }
 
 /** An application object as Graph returns it, with creation/deletion times. */
