@@ -152,7 +152,7 @@ export class SynchronizationSchemaHandler extends BaseHandler {
     const record = this.job(req, sp, params.jobId);
     const current = this.directory(jobSchema(record), params.directoryId);
     const template = defaultSchema(
-      record.job.templateId,
+      record.job.templateId ?? "",
       record.factoryTag,
       record.job.id,
       "",

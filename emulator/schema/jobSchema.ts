@@ -16,7 +16,7 @@ export function jobSchemaVersion(changes: number): string {
 export function jobSchema(record: JobRecord): SynchronizationSchema {
   if (record.schema) return record.schema;
   return defaultSchema(
-    record.job.templateId,
+    record.job.templateId ?? "",
     record.factoryTag,
     record.job.id,
     jobSchemaVersion(record.schemaChanges ?? 0),
