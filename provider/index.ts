@@ -76,5 +76,19 @@ export {
   type SynchronizationTaskExecution,
 } from "./graph/types";
 
+// Provision on demand (an action: provision chosen users or groups now, Graph's steps per subject).
+export {
+  provisionOnDemand,
+  type ProvisionOnDemandArgs,
+  type ProvisionOnDemandResult,
+  type ProvisionOnDemandSubject,
+} from "./actions/provisionOnDemand";
+export type {
+  ProvisionOnDemandModifiedProperty,
+  ProvisionOnDemandOutcome,
+  ProvisionOnDemandStep,
+  ProvisionOnDemandSubjectResult,
+} from "./actions/provisionOnDemandResult";
+
 // ---- Monitoring (step 5): the MONITORING engineer appends its exports below this line. ----
 export * from "./monitoring";

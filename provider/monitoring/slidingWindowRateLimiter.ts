@@ -97,3 +97,17 @@ export const provisioningLogsRateLimiter = new SlidingWindowRateLimiter({
   limit: PROVISIONING_LOGS_REQUEST_LIMIT,
   windowMs: PROVISIONING_LOGS_WINDOW_MS,
 });
+
+/** Graph's limit for `POST …/jobs/{jobId}/provisionOnDemand`: 5 requests per 10 s (graph-schema.md §5). */
+export const PROVISION_ON_DEMAND_REQUEST_LIMIT = 5;
+/** Graph's window for provisionOnDemand, in milliseconds. */
+export const PROVISION_ON_DEMAND_WINDOW_MS = 10_000;
+
+/**
+ * The process-wide limiter for provisionOnDemand, shared by every `provisionOnDemand` call in the
+ * process and keyed like {@link provisioningLogsRateLimiter} (an app in a tenant).
+ */
+export const provisionOnDemandRateLimiter = new SlidingWindowRateLimiter({
+  limit: PROVISION_ON_DEMAND_REQUEST_LIMIT,
+  windowMs: PROVISION_ON_DEMAND_WINDOW_MS,
+});
