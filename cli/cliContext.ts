@@ -33,6 +33,8 @@ export interface CliContext {
   signal: AbortSignal;
   /** Paces provisioning-log requests (5 per 10 s per app and tenant); the process-wide one in the bin. */
   logsRateLimiter: SlidingWindowRateLimiter;
+  /** Paces provision-on-demand requests (5 per 10 s); defaults to the process-wide one. */
+  provisionRateLimiter?: SlidingWindowRateLimiter;
   /** A Graph client for the flags merged with the environment, and its rate-limit key. */
   connect(flags: ConnectionFlags): Promise<{ api: GraphApi; limiterKey: string }>;
 }

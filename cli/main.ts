@@ -4,7 +4,10 @@
  * signals) and exits with its code.
  */
 import type { CliContext } from "./cliContext";
-import { provisioningLogsRateLimiter } from "../provider/monitoring/slidingWindowRateLimiter";
+import {
+  provisionOnDemandRateLimiter,
+  provisioningLogsRateLimiter,
+} from "../provider/monitoring/slidingWindowRateLimiter";
 import { connectFromFlags } from "./cliConnection";
 import { runCli } from "./program";
 
@@ -47,6 +50,7 @@ async function main(): Promise<void> {
     sleep: abortableSleep,
     signal: interrupt.signal,
     logsRateLimiter: provisioningLogsRateLimiter,
+    provisionRateLimiter: provisionOnDemandRateLimiter,
     connect: async (flags) => connectFromFlags(flags, process.env),
   };
   const code = await runCli(process.argv, ctx);

@@ -15,6 +15,9 @@ import {
   runLogs,
 } from "./logsCommand";
 import type { LogsFlags } from "./logsCommand";
+import { runProvision } from "./provisionCommand";
+import type { ProvisionFlags } from "./provisionCommand";
+import { runSchemaExport, runSchemaShow } from "./schemaCommand";
 import { runStatus } from "./statusCommand";
 import { runTemplates } from "./templatesCommand";
 import type { TemplatesFlags } from "./templatesCommand";
@@ -41,8 +44,9 @@ The client secret is read only from AZURE_CLIENT_SECRET, never from a flag: comm
 are visible to other users in the process list and are kept in shell history.
 Pulumi's encrypted stack config cannot be read outside Pulumi, so the CLI does not read it.
 
-Permissions: templates needs any Graph token; status and wait need Synchronization.Read.All (or
-Application.ReadWrite.OwnedBy on an owned app); logs needs AuditLog.Read.All and Directory.Read.All.
+Permissions: templates needs any Graph token; status, wait and schema need Synchronization.Read.All
+(or Application.ReadWrite.OwnedBy on an owned app); provision needs Synchronization.ReadWrite.All (or
+Application.ReadWrite.OwnedBy); logs needs AuditLog.Read.All and Directory.Read.All.
 
 Exit codes: 0 success, 1 failure (Graph error, quarantine, timeout), 2 usage error.
 With --json, stdout carries only JSON; progress and errors go to stderr.
@@ -69,7 +73,8 @@ export function buildProgram(ctx: CliContext): Command {
   const program = new Command("graph-provisioning")
     .description(
       "Watch Microsoft Entra app provisioning: gallery templates, synchronization job status, " +
-        "provisioning logs, and waiting for a job to start or finish its first cycle.",
+        "provisioning logs, waiting for a job to start or finish its first cycle, provisioning users " +
+        "or groups on demand, and a job's attribute mappings and scoping filters as code.",
     )
     .version(packageVersion())
     .option("--json", "print only JSON on stdout (for scripts)")
@@ -151,7 +156,45 @@ export function buildProgram(ctx: CliContext): Command {
       await runWait(ctx, spId, jobId, globalFlags<WaitFlags>(command));
     });
 
-  for (const command of program.commands) {
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  program
+    .command("provision")
+    .description(
+      "provision users or groups now (provision on demand, 5 requests per 10 s) and show Graph's steps",
+    )
+    .argument("<spId>", "service principal object id")
+    .argument("<jobId>", "synchronization job id")
+    .option("--user <id>", "a user's object id (repeatable)", collect)
+    .option("--group <id>", "a group's object id (repeatable)", collect)
+    .option("--rule <ruleId>", "synchronization rule; default: the job's rule for provision on demand")
+    .action(async (spId: string, jobId: string, _opts: unknown, command: Command) => {
+      await runProvision(ctx, spId, jobId, globalFlags<ProvisionFlags>(command));
+    });
+
+  const schema = program
+    .command("schema")
+    .description("a job's attribute mappings and scoping filters: show them, or export them as code");
+  schema
+    .command("show")
+    .description("list the rules and object mappings of a job's schema (--json: the whole schema)")
+    .argument("<spId>", "service principal object id")
+    .argument("<jobId>", "synchronization job id")
+    .action(async (spId: string, jobId: string, _opts: unknown, command: Command) => {
+      await runSchemaShow(ctx, spId, jobId, globalFlags<CommonFlags>(command));
+    });
+  schema
+    .command("export")
+    .description(
+      "print a ProvisioningSchema reproducing every difference between the job's schema and its " +
+        "template's default (TypeScript; --json: the inputs)",
+    )
+    .argument("<spId>", "service principal object id")
+    .argument("<jobId>", "synchronization job id")
+    .action(async (spId: string, jobId: string, _opts: unknown, command: Command) => {
+      await runSchemaExport(ctx, spId, jobId, globalFlags<CommonFlags>(command));
+    });
+
+  for (const command of [...program.commands, ...schema.commands]) {
     command.addHelpText(
       "after",
       "\nConnection environment variables and exit codes: graph-provisioning --help",

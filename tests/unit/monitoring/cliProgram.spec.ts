@@ -1,75 +1,17 @@
 import { expect } from "chai";
 import type {
   ApplicationTemplate,
-  GraphApi,
   ProvisioningLogQuery,
   ProvisioningObjectSummary,
   SynchronizationJob,
   SynchronizationTaskExecution,
 } from "../../../provider/graph/types";
-import { SlidingWindowRateLimiter } from "../../../provider/monitoring/slidingWindowRateLimiter";
-import type { CliContext, ConnectionFlags } from "../../../cli/cliContext";
 import { connectionInputFromFlags } from "../../../cli/cliConnection";
 import { UsageError } from "../../../cli/cliErrors";
-import { runCli } from "../../../cli/program";
+import { run } from "../../helpers/fakeCli";
 
 const SP = "11111111-2222-3333-4444-555555555555";
 const JOB = "aws.0123456789abcdef0123456789abcdef.aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
-
-interface FakeRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** Clock reading at the end, ms from the start. */
-  elapsedMs: number;
-  connects: ConnectionFlags[];
-}
-
-/**
- * Runs the CLI with a stubbed Graph API and a manual clock: `sleep` moves the clock, and
- * `onSleep` (called with the clock after each sleep) may abort the run like Ctrl-C.
- */
-async function run(
-  args: string[],
-  api: Partial<GraphApi>,
-  options: {
-    env?: NodeJS.ProcessEnv;
-    onSleep?: (now: number, abort: () => void) => void;
-    tty?: boolean;
-  } = {},
-): Promise<FakeRun> {
-  let now = 0;
-  let stdout = "";
-  let stderr = "";
-  const connects: ConnectionFlags[] = [];
-  const interrupt = new AbortController();
-  const ctx: CliContext = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    stderrIsTTY: options.tty ?? false,
-    env: options.env ?? {},
-    now: () => now,
-    sleep: async (ms) => {
-      now += ms;
-      options.onSleep?.(now, () => interrupt.abort());
-    },
-    signal: interrupt.signal,
-    logsRateLimiter: new SlidingWindowRateLimiter({
-      limit: 5,
-      windowMs: 10_000,
-      now: () => now,
-      sleep: async (ms) => {
-        now += ms;
-      },
-    }),
-    connect: async (flags) => {
-      connects.push(flags);
-      return { api: api as GraphApi, limiterKey: "test" };
-    },
-  };
-  const code = await runCli(["node", "graph-provisioning", ...args], ctx);
-  return { code, stdout, stderr, elapsedMs: now, connects };
-}
 
 function template(id: string, displayName: string, provisioning: boolean): ApplicationTemplate {
   return {
