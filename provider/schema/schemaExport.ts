@@ -14,49 +14,20 @@ import type {
   SynchronizationRule,
   SynchronizationSchema,
 } from "../graph/types";
-
-/** One scoping clause: `attribute operator values`. */
-export interface ScopeClauseInput {
-  attribute: string;
-  operator: string;
-  /** Omitted for unary operators (`IS TRUE`, `IS NULL`, …). */
-  values?: string[];
-}
-
-/** An attribute mapping as a ProvisioningSchema input. */
-export type AttributeMappingInput =
-  | string
-  | {
-      expression: string;
-      defaultValue?: string;
-      flowType?: string;
-      matchingPriority?: number;
-      flowBehavior?: string;
-    }
-  | { constant: string }
-  | null;
-
-/** One object mapping as a ProvisioningSchema input: only what differs from the template. */
-export interface ObjectMappingInput {
-  sourceObjectName: string;
-  targetObjectName?: string;
-  ruleId?: string;
-  enabled?: boolean;
-  attributeMappings?: Record<string, AttributeMappingInput>;
-  /** OR of ANDs; null = no filter. */
-  scope?: ScopeClauseInput[][] | null;
-}
-
-/** An attribute definition added to a target directory's object. */
-export interface TargetAttributeInput {
-  object: string;
-  name: string;
-  type: string;
-  multivalued?: boolean;
-  required?: boolean;
-  caseExact?: boolean;
-  anchor?: boolean;
-}
+import type {
+  AttributeMappingInput,
+  AttributeMappingOptions,
+  ObjectMappingInput,
+  TargetAttributeInput,
+} from "./schemaInputs";
+import {
+  ATTRIBUTE_DEFINITION_DEFAULTS,
+  ATTRIBUTE_MAPPING_DEFAULTS,
+  sameAttributeDefinition,
+  sameAttributeMapping,
+  sameScopeGroups,
+  scopeInputOf,
+} from "./schemaModel";
 
 /** The inputs that reproduce a job's schema from its template's, and what they cannot express. */
 export interface SchemaDifferences {
@@ -68,110 +39,53 @@ export interface SchemaDifferences {
 
 // ---- normalisation -----------------------------------------------------------------------
 
-/** Graph's defaults for the attribute-mapping fields the comparison looks at. */
-const MAPPING_DEFAULTS = { flowType: "Always", flowBehavior: "FlowWhenChanged", matchingPriority: 0 };
-
-/** A source tree without `expression` (Graph derives it), parameters in the order given. */
-function sourceKey(source: AttributeMappingSource | null | undefined): unknown {
-  if (!source) return null;
-  return [
-    source.type,
-    source.name ?? null,
-    (source.parameters ?? []).map((p) => [p.key, sourceKey(p.value)]),
-  ];
-}
-
 /** Quotes a constant as the expression grammar writes string literals. */
 function quote(value: string): string {
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 
 /** The expression of a source: Graph's `expression` when present, else built from the tree. */
-export function expressionOf(source: AttributeMappingSource): string {
+export function sourceExpression(source: AttributeMappingSource): string {
   if (source.expression) return source.expression;
   if (source.type === "Attribute") return `[${source.name ?? ""}]`;
   if (source.type === "Constant") return quote(source.name ?? "");
-  const args = (source.parameters ?? []).map((p) => (p.value ? expressionOf(p.value) : ""));
+  const args = (source.parameters ?? []).map((p) => (p.value ? sourceExpression(p.value) : ""));
   return `${source.name ?? ""}(${args.join(", ")})`;
 }
 
-function normalisedMapping(mapping: AttributeMapping): unknown {
-  return [
-    sourceKey(mapping.source),
-    mapping.defaultValue ?? null,
-    mapping.flowType ?? MAPPING_DEFAULTS.flowType,
-    mapping.flowBehavior ?? MAPPING_DEFAULTS.flowBehavior,
-    mapping.matchingPriority ?? MAPPING_DEFAULTS.matchingPriority,
-  ];
-}
-
-function sameMapping(a: AttributeMapping, b: AttributeMapping): boolean {
-  return JSON.stringify(normalisedMapping(a)) === JSON.stringify(normalisedMapping(b));
-}
-
-/** A mapping as a ProvisioningSchema input: the shortest form that says everything Graph stores. */
-export function mappingInput(mapping: AttributeMapping): AttributeMappingInput | undefined {
-  if (!mapping.source) return undefined;
-  const extras: {
-    defaultValue?: string;
-    flowType?: string;
-    matchingPriority?: number;
-    flowBehavior?: string;
-  } = {};
+/**
+ * A mapping as a ProvisioningSchema input: the shortest form that says everything Graph stores.
+ * `before` is the template's mapping of the same target: an undeclared matchingPriority keeps the
+ * job's current value, so it is written out whenever it is not the template's.
+ */
+export function mappingInput(mapping: AttributeMapping, before?: AttributeMapping): AttributeMappingInput {
+  const d = ATTRIBUTE_MAPPING_DEFAULTS;
+  const options: AttributeMappingOptions = {};
   if (mapping.defaultValue !== null && mapping.defaultValue !== undefined)
-    extras.defaultValue = mapping.defaultValue;
-  if (mapping.flowType !== undefined && mapping.flowType !== MAPPING_DEFAULTS.flowType) {
-    extras.flowType = mapping.flowType;
-  }
+    options.defaultValue = mapping.defaultValue;
+  if ((mapping.flowType ?? d.flowType) !== d.flowType) options.flowType = mapping.flowType;
+  const priority = mapping.matchingPriority ?? d.matchingPriority;
   if (
-    mapping.matchingPriority !== undefined &&
-    mapping.matchingPriority !== MAPPING_DEFAULTS.matchingPriority
+    priority !== d.matchingPriority ||
+    (before && (before.matchingPriority ?? d.matchingPriority) !== priority)
   ) {
-    extras.matchingPriority = mapping.matchingPriority;
+    options.matchingPriority = priority;
   }
-  if (mapping.flowBehavior !== undefined && mapping.flowBehavior !== MAPPING_DEFAULTS.flowBehavior) {
-    extras.flowBehavior = mapping.flowBehavior;
+  if ((mapping.flowBehavior ?? d.flowBehavior) !== d.flowBehavior)
+    options.flowBehavior = mapping.flowBehavior;
+  const source = mapping.source;
+  if (!source) return { ...options, defaultValue: options.defaultValue ?? "" };
+  const hasOptions = Object.keys(options).length > 0;
+  if (source.type === "Constant" && (source.parameters ?? []).length === 0) {
+    return { constant: source.name ?? "", ...options };
   }
-  const hasExtras = Object.keys(extras).length > 0;
-  if (!hasExtras && mapping.source.type === "Constant" && (mapping.source.parameters ?? []).length === 0) {
-    return { constant: mapping.source.name ?? "" };
-  }
-  const expression = expressionOf(mapping.source);
-  return hasExtras ? { expression, ...extras } : expression;
-}
-
-/** The scoping groups of a filter as OR-of-ANDs clauses; null when it has none. */
-export function scopeClauses(scope: SynchronizationFilter | null | undefined): ScopeClauseInput[][] | null {
-  const groups = (scope?.groups ?? []).filter((g) => (g.clauses ?? []).length > 0);
-  if (groups.length === 0) return null;
-  return groups.map((g) =>
-    (g.clauses ?? []).map((c) => {
-      const values = c.targetOperand?.values ?? [];
-      return {
-        attribute: c.sourceOperandName,
-        operator: c.operatorName,
-        ...(values.length > 0 ? { values: [...values] } : {}),
-      };
-    }),
-  );
-}
-
-/** A canonical text of a scope: clause order within a group and group order do not matter. */
-function scopeKey(scope: ScopeClauseInput[][] | null): string {
-  if (!scope) return "null";
-  return JSON.stringify(
-    scope
-      .map((group) =>
-        group.map((c) => JSON.stringify([c.attribute, c.operator.toUpperCase(), c.values ?? []])).sort(),
-      )
-      .map((group) => JSON.stringify(group))
-      .sort(),
-  );
+  const expression = sourceExpression(source);
+  return hasOptions ? { expression, ...options } : expression;
 }
 
 /** `department EQUALS Sales AND …` OR `…`; "all" when there is no filter. */
 export function describeScope(scope: SynchronizationFilter | null | undefined): string {
-  const clauses = scopeClauses(scope);
+  const clauses = scopeInputOf(scope?.groups);
   const parts = clauses
     ? clauses.map((group) =>
         group
@@ -251,15 +165,8 @@ function diffAttributeMappings(
     }
     jobTargets.add(target);
     const before = templateByTarget.get(target);
-    if (before && sameMapping(before, mapping)) continue;
-    const input = mappingInput(mapping);
-    if (input === undefined) {
-      notExported.push(
-        `${where}: ${target} has no source (default value ${JSON.stringify(mapping.defaultValue ?? null)} only), which a ProvisioningSchema input cannot express`,
-      );
-      continue;
-    }
-    result[target] = input;
+    if (before && sameAttributeMapping(before, mapping)) continue;
+    result[target] = mappingInput(mapping, before);
   }
   for (const target of templateByTarget.keys()) {
     if (!jobTargets.has(target)) result[target] = null;
@@ -287,16 +194,31 @@ function attributesOf(directories: DirectoryDefinition[] | null | undefined) {
   return map;
 }
 
-function targetAttributeInput(object: string, attribute: AttributeDefinition): TargetAttributeInput {
-  return {
-    object,
-    name: attribute.name,
-    type: attribute.type ?? "String",
-    ...(attribute.multivalued ? { multivalued: true } : {}),
-    ...(attribute.required ? { required: true } : {}),
-    ...(attribute.caseExact ? { caseExact: true } : {}),
-    ...(attribute.anchor ? { anchor: true } : {}),
-  };
+/** A definition as a ProvisioningSchema input: name, type, and every field not at Graph's default. */
+function targetAttributeInput(
+  object: string,
+  attribute: AttributeDefinition,
+  directory: string | undefined,
+): TargetAttributeInput {
+  const d = ATTRIBUTE_DEFINITION_DEFAULTS;
+  const input: TargetAttributeInput = { object, name: attribute.name, type: attribute.type ?? d.type };
+  if (directory !== undefined) input.directory = directory;
+  for (const flag of ["multivalued", "required", "caseExact", "anchor", "flowNullValues"] as const) {
+    if ((attribute[flag] ?? d[flag]) !== d[flag]) input[flag] = attribute[flag];
+  }
+  if ((attribute.mutability ?? d.mutability) !== d.mutability) input.mutability = attribute.mutability;
+  const refs = (attribute.referencedObjects ?? []).filter((r) => r.referencedObjectName);
+  if (refs.length > 0) {
+    input.referencedObjects = refs.map((r) => ({
+      referencedObjectName: r.referencedObjectName as string,
+      ...(r.referencedProperty ? { referencedProperty: r.referencedProperty } : {}),
+    }));
+  }
+  const expressions = (attribute.apiExpressions ?? []).filter((e) => e.key);
+  if (expressions.length > 0) {
+    input.apiExpressions = expressions.map((e) => ({ key: e.key, value: e.value ?? "" }));
+  }
+  return input;
 }
 
 /**
@@ -324,8 +246,9 @@ export function schemaDifferences(
       }
       const input: ObjectMappingInput = identify(job, rule, mapping);
       if (mapping.enabled !== before.enabled) input.enabled = mapping.enabled;
-      const scope = scopeClauses(mapping.scope);
-      if (scopeKey(scope) !== scopeKey(scopeClauses(before.scope))) input.scope = scope;
+      if (!sameScopeGroups(mapping.scope?.groups, before.scope?.groups)) {
+        input.scope = scopeInputOf(mapping.scope?.groups);
+      }
       const otherGroups = (s: SynchronizationFilter | null | undefined) =>
         JSON.stringify([s?.inputFilterGroups ?? [], s?.categoryFilterGroups ?? []]);
       if (otherGroups(mapping.scope) !== otherGroups(before.scope)) {
@@ -353,21 +276,22 @@ export function schemaDifferences(
     }
   }
 
+  // Attribute definitions added or changed; `directory` only where the default (the rules' target
+  // directory) would not find them.
   const targetDirectories = new Set((job.synchronizationRules ?? []).map((r) => r.targetDirectoryName));
   const templateAttributes = attributesOf(template.directories);
   const jobAttributes = attributesOf(job.directories);
   const targetAttributes: TargetAttributeInput[] = [];
   for (const [key, { directory, object, attribute }] of jobAttributes) {
-    if (templateAttributes.has(key)) continue;
-    if (targetDirectories.has(directory)) targetAttributes.push(targetAttributeInput(object, attribute));
-    else
-      notExported.push(
-        `attribute ${attribute.name} added to ${directory} ${object} (not a target directory)`,
-      );
+    if (sameAttributeDefinition(templateAttributes.get(key)?.attribute, attribute)) continue;
+    const inTarget = targetDirectories.size === 1 && targetDirectories.has(directory);
+    targetAttributes.push(targetAttributeInput(object, attribute, inTarget ? undefined : directory));
   }
   for (const [key, { directory, object, attribute }] of templateAttributes) {
     if (!jobAttributes.has(key)) {
-      notExported.push(`attribute ${attribute.name} of ${directory} ${object} was removed (not expressible)`);
+      notExported.push(
+        `attribute ${attribute.name} of ${directory} ${object} was removed (a ProvisioningSchema only adds or changes definitions)`,
+      );
     }
   }
   return { objectMappings, targetAttributes, notExported };

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { ObjectMapping, SynchronizationSchema } from "../../../provider/graph/types";
-import { describeScope, expressionOf, schemaDifferences } from "../../../provider/schema/schemaExport";
+import { describeScope, schemaDifferences, sourceExpression } from "../../../provider/schema/schemaExport";
 import { SCIM_RULE_ID, SCIM_USER, scimTemplateSchema } from "../../fixtures/scimSchema";
 
 function userMapping(schema: SynchronizationSchema): ObjectMapping {
@@ -164,6 +164,25 @@ describe("schemaDifferences (schema export)", () => {
     expect(schemaDifferences(job, template).objectMappings[0]).to.not.have.property("ruleId");
   });
 
+  it("should export a default-only mapping, and an attribute added to the source directory with its directory", () => {
+    const job = scimTemplateSchema();
+    const title = mappingOf(job, "title");
+    title.source = null;
+    title.defaultValue = "Employee";
+    job.directories![0].objects![0].attributes!.push({ name: "extension_abc_costCenter", type: "String" });
+    const { objectMappings, targetAttributes, notExported } = schemaDifferences(job, scimTemplateSchema());
+    expect(notExported).to.deep.equal([]);
+    expect(objectMappings[0].attributeMappings).to.deep.equal({ title: { defaultValue: "Employee" } });
+    expect(targetAttributes).to.deep.equal([
+      {
+        object: "User",
+        name: "extension_abc_costCenter",
+        type: "String",
+        directory: "Azure Active Directory",
+      },
+    ]);
+  });
+
   it("should list what a ProvisioningSchema cannot express instead of exporting it", () => {
     const job = scimTemplateSchema();
     job.synchronizationRules[0].objectMappings!.push({
@@ -173,22 +192,39 @@ describe("schemaDifferences (schema export)", () => {
       attributeMappings: [],
     });
     job.synchronizationRules[0].objectMappings!.splice(1, 1);
-    mappingOf(job, "title").source = null;
-    job.directories![0].objects![0].attributes!.push({ name: "extension_abc_costCenter", type: "String" });
+    job.directories![1].objects![0].attributes!.pop();
     const { notExported } = schemaDifferences(job, scimTemplateSchema());
     expect(notExported).to.deep.equal([
-      `rule ${SCIM_RULE_ID} (USERGROUP_OUTBOUND_USERGROUP), User → ${SCIM_USER}: title has no source (default value null only), which a ProvisioningSchema input cannot express`,
       `rule ${SCIM_RULE_ID} (USERGROUP_OUTBOUND_USERGROUP), Device → Device is not in the template (a ProvisioningSchema cannot add object mappings)`,
       `rule ${SCIM_RULE_ID} (USERGROUP_OUTBOUND_USERGROUP), Group → urn:ietf:params:scim:schemas:core:2.0:Group was removed from the template's (a ProvisioningSchema cannot remove object mappings)`,
-      "attribute extension_abc_costCenter added to Azure Active Directory User (not a target directory)",
+      `attribute preferredLanguage of customappsso ${SCIM_USER} was removed (a ProvisioningSchema only adds or changes definitions)`,
     ]);
+  });
+
+  it("should export a changed target attribute definition with its non-default fields", () => {
+    const job = scimTemplateSchema();
+    Object.assign(job.directories![1].objects![0].attributes![2], {
+      multivalued: true,
+      mutability: "Immutable",
+    });
+    expect(schemaDifferences(job, scimTemplateSchema()).targetAttributes).to.deep.equal([
+      { object: SCIM_USER, name: "title", type: "String", multivalued: true, mutability: "Immutable" },
+    ]);
+  });
+
+  it("should write out a matching priority taken back to 0", () => {
+    const job = scimTemplateSchema();
+    mappingOf(job, "userName").matchingPriority = 0;
+    expect(schemaDifferences(job, scimTemplateSchema()).objectMappings[0].attributeMappings).to.deep.equal({
+      userName: { expression: "[userPrincipalName]", matchingPriority: 0 },
+    });
   });
 });
 
-describe("expressionOf and describeScope", () => {
+describe("sourceExpression and describeScope", () => {
   it("should build an expression from Graph's source tree when it has none", () => {
     expect(
-      expressionOf({
+      sourceExpression({
         name: "Switch",
         type: "Function",
         parameters: [
