@@ -13,6 +13,8 @@ import {
   desiredAttributeMapping,
   expressionKey,
   expressionOf,
+  locateObjectMapping,
+  locateTargetObject,
   nothingReleased,
   type OwnedEntries,
   ownedEntriesOf,
@@ -381,6 +383,11 @@ export function createProvisioningSchemaProvider(deps: ProviderDeps): pulumi.dyn
     olds: ProvisioningSchemaOutputs | undefined,
   ): Promise<ProvisioningSchemaOutputs> {
     const spec = specOf(inputs);
+    // Fail on a missing or ambiguous object mapping before any other call.
+    spec.objectMappings.forEach((om, i) => locateObjectMapping(current, om, `objectMappings[${i}]`));
+    (spec.targetAttributes ?? []).forEach((ta, i) =>
+      locateTargetObject(current, ta, `targetAttributes[${i}]`),
+    );
     const parsed = await parseExpressions(client, inputs, olds?.parsedExpressions ?? {});
     // Entries the program stopped declaring go back to the template's default first; the
     // declared ones are spliced over that.
