@@ -32,27 +32,6 @@ interface PublishedExample {
   corrections?: Correction[];
 }
 
-/**
- * Examples whose endpoints the emulator does not serve yet, and why. They stay in the fixture and are
- * reported as pending until the endpoint lands.
- */
-const PENDING: Record<string, string> = Object.fromEntries(
-  [
-    "get_synchronizationschema_1",
-    "update_synchronizationschema",
-    "delete_synchronizationschema",
-    "synchronizationschema_filteroperators",
-    "synchronizationschema_functions",
-    "synchronizationschema_parseexpression",
-    "discover_directorydefinition",
-    "synchronizationjob_provisionondemand_ADto3P",
-  ].map((name) => [
-    name,
-    "the synchronization schema endpoints (…/jobs/{jobId}/schema and its functions, and provisionOnDemand " +
-      "against a schema rule) are not on main yet",
-  ]),
-);
-
 const FIXTURE = path.join(__dirname, "../fixtures/graph-examples/v1.0-examples.json");
 const AWS = "8b1025e4-1dd2-430b-a150-2ef79cd700f5";
 const NON_GALLERY = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621";
@@ -241,8 +220,7 @@ describe("emulator: Microsoft's published v1.0 examples replayed (issue 13) @emu
 
   for (const example of fixture.examples) {
     const title = `${example.page.replace(/^api-reference\/v1\.0\/api\//, "")} (${example.name}): ${example.request.method} ${example.request.url}`;
-    it(`should answer like ${title}`, async function () {
-      if (PENDING[example.name]) this.skip();
+    it(`should answer like ${title}`, async () => {
       const { body, status, requestBody } = corrected(example);
       const vars = await setups[example.setup ?? "none"]();
       let url = example.request.url;
