@@ -9,6 +9,7 @@ import { type ConfigSource, type ResolvedConnection, resolveConnection } from ".
 import { graphClientFor } from "./graph/graphClient";
 import type { ConnectionSettings } from "./resources/connectionArgs";
 import { createGalleryAppProvider } from "./resources/galleryAppProvider";
+import { keepingProviderInState } from "./resources/graphFailures";
 import { createJobStartProvider } from "./resources/jobStartProvider";
 import type { ProviderDeps } from "./resources/providerDeps";
 import type { ResourceKind } from "./resources/providerShim";
@@ -74,6 +75,10 @@ export function realDeps(): ProviderDeps {
 
 /** Builds the provider of `kind` over `deps` (tests and benchmarks inject their own). */
 export function createProvider(kind: ResourceKind, deps: ProviderDeps): pulumi.dynamic.ResourceProvider {
+  return keepingProviderInState(createKind(kind, deps));
+}
+
+function createKind(kind: ResourceKind, deps: ProviderDeps): pulumi.dynamic.ResourceProvider {
   switch (kind) {
     case "GalleryApp":
       return createGalleryAppProvider(deps);

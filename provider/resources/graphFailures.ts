@@ -2,6 +2,7 @@
  * How the resources read a failed Graph call: the client's `GraphError` carries `statusCode` (0 when
  * no response arrived) and Graph's `code`.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { isGraphError } from "../graph/graphError";
 
 /** True for a Graph 404: on read/delete the object is gone; on a fresh parent, replication. */
@@ -57,4 +58,78 @@ export class ResourceInitError extends Error {
     this.properties = properties;
     this.reasons = [reason];
   }
+}
+
+/** The input the dynamic-provider host reads a resource's serialized provider from. */
+const PROVIDER_KEY = "__provider";
+
+/** True for an error the host reports as ErrorResourceInitFailed: it carries a non-empty `id`. */
+function isInitFailure(error: unknown): error is { id: string; properties?: object } {
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    typeof (error as { id?: unknown }).id === "string" &&
+    !!(error as { id: string }).id
+  );
+}
+
+/**
+ * `error` with `__provider` from `props` added to its `properties` when it is an init failure
+ * (`{id, properties, reasons}`). The host stores those properties as the resource's outputs as they
+ * are, and later reads the provider from them: without `__provider`, refresh, replace and destroy of
+ * that resource would fail ("code must be a string") — design.md §3.
+ */
+export function keepingProvider(error: unknown, props: Record<string, unknown> | undefined): unknown {
+  if (!isInitFailure(error) || props?.[PROVIDER_KEY] === undefined) return error;
+  const properties = (error.properties ?? {}) as Record<string, unknown>;
+  if (properties[PROVIDER_KEY] !== undefined) return error;
+  Object.defineProperty(error, "properties", {
+    value: { ...properties, [PROVIDER_KEY]: props[PROVIDER_KEY] },
+    enumerable: true,
+    configurable: true,
+  });
+  return error;
+}
+
+/**
+ * `provider` that keeps `__provider` in the state of every resource it serves: create and update
+ * failures keep it in their init-failure properties ({@link keepingProvider}), and a resource whose
+ * recorded outputs lack it (an init failure recorded by 0.1.0) diffs as changed, so the next `up`
+ * updates it and the host records it again — refresh and destroy cannot repair it, since they read
+ * the provider from those outputs. Every resource kind is served through it.
+ */
+export function keepingProviderInState(
+  provider: pulumi.dynamic.ResourceProvider,
+): pulumi.dynamic.ResourceProvider {
+  const { create, update, diff } = provider;
+  return {
+    ...provider,
+    create: async (inputs) => {
+      try {
+        return await create.call(provider, inputs);
+      } catch (error) {
+        throw keepingProvider(error, inputs);
+      }
+    },
+    ...(update === undefined
+      ? {}
+      : {
+          update: async (id, olds, news) => {
+            try {
+              return await update.call(provider, id, olds, news);
+            } catch (error) {
+              throw keepingProvider(error, news);
+            }
+          },
+        }),
+    ...(diff === undefined
+      ? {}
+      : {
+          diff: async (id, olds, news) => {
+            const result = await diff.call(provider, id, olds, news);
+            const lost = olds?.[PROVIDER_KEY] === undefined && news?.[PROVIDER_KEY] !== undefined;
+            return lost && update !== undefined ? { ...result, changes: true } : result;
+          },
+        }),
+  };
 }
