@@ -152,6 +152,11 @@ export function buildProgram(ctx: CliContext): Command {
     )
     .option("--timeout <seconds>", `give up after this long; default ${DEFAULT_WAIT_TIMEOUT_SECONDS}`)
     .option("--interval <seconds>", `seconds between polls; default ${DEFAULT_WAIT_INTERVAL_SECONDS}`)
+    .option(
+      "--since <time>",
+      "firstCycle: only a run that ended at or after this time counts (ISO 8601 or a duration ago, e.g. " +
+        "10m; pass when the job was started); default: a run that ends after this command started",
+    )
     .action(async (spId: string, jobId: string, _opts: unknown, command: Command) => {
       await runWait(ctx, spId, jobId, globalFlags<WaitFlags>(command));
     });

@@ -3,11 +3,14 @@
  * or its first run ended, showing progress on stderr; a quarantine ends the wait with a report.
  */
 import { getProvisioningJobStatusFrom } from "../provider/monitoring/jobStatusSummary";
-import type { ProvisioningJobStatus } from "../provider/monitoring/jobStatusSummary";
+import type {
+  ProvisioningExecutionSummary,
+  ProvisioningJobStatus,
+} from "../provider/monitoring/jobStatusSummary";
 import type { CliContext, CommonFlags } from "./cliContext";
 import { CommandFailure, UsageError } from "./cliErrors";
 import { formatFields } from "./formatTable";
-import { parseSecondsArgument } from "./parseTimeArgument";
+import { parseSecondsArgument, parseTimeArgument } from "./parseTimeArgument";
 import { checkIdArguments, formatJobStatus } from "./statusCommand";
 
 /** What `wait` waits for: `started` (schedule Active, status past NotConfigured) or `firstCycle` (a run ended). */
@@ -21,6 +24,11 @@ export interface WaitFlags extends CommonFlags {
   timeout?: string;
   /** Seconds between polls. Defaults to 10. */
   interval?: string;
+  /**
+   * For `firstCycle`: only a run that ended at or after this time counts (ISO 8601, or a duration ago
+   * such as `10m`). Defaults to the command's start: a run newer than the one the first poll shows.
+   */
+  since?: string;
 }
 
 /** Default `--timeout`, seconds (the JobStart resource's default too). */
@@ -44,18 +52,36 @@ export interface WaitResult {
 
 /**
  * Where a job stands with respect to `target`: a final outcome, or undefined to keep waiting.
- * A quarantine ends every wait, since Graph only retries a quarantined job at long intervals.
+ * A quarantine ends every wait, since Graph only retries a quarantined job at long intervals. For
+ * `firstCycle`, only a last run that `counts` (by default any) is a first cycle.
  */
 export function waitOutcome(
   status: ProvisioningJobStatus,
   target: WaitTarget,
+  counts: (run: ProvisioningExecutionSummary) => boolean = () => true,
 ): WaitResult["outcome"] | undefined {
   if (status.quarantine || status.statusCode === "Quarantine") return "quarantined";
   if (target === "started") {
     return status.scheduleState === "Active" && status.statusCode !== "NotConfigured" ? "reached" : undefined;
   }
-  if (!status.lastExecution) return undefined;
+  if (!status.lastExecution || !counts(status.lastExecution)) return undefined;
   return status.lastExecution.state === "Failed" ? "failed" : "reached";
+}
+
+/**
+ * Which run counts as the first cycle: with `since` (epoch ms), one that ended at or after it; else one
+ * that ended after the run `firstPoll` showed (Graph reports only the latest run, and comparing two of
+ * Graph's own instants needs no clock agreement). Graph does not record when a job was started or
+ * restarted, so without `--since` the command cannot know a start that came before it.
+ */
+export function firstCycleRule(
+  since: number | undefined,
+  firstPoll: ProvisioningJobStatus,
+): (run: ProvisioningExecutionSummary) => boolean {
+  const ended = (run: ProvisioningExecutionSummary | null) => (run ? Date.parse(run.timeEnded) : NaN);
+  if (since !== undefined) return (run) => ended(run) >= since;
+  const previous = ended(firstPoll.lastExecution);
+  return (run) => Number.isFinite(ended(run)) && (!Number.isFinite(previous) || ended(run) > previous);
 }
 
 /** The one-line progress shown while waiting (without the elapsed time). */
@@ -111,15 +137,19 @@ export async function runWait(ctx: CliContext, spId: string, jobId: string, flag
     flags.interval === undefined
       ? DEFAULT_WAIT_INTERVAL_SECONDS * 1000
       : parseSecondsArgument(flags.interval, "--interval", 0.1, 3600);
+  const since =
+    flags.since === undefined ? undefined : parseTimeArgument(flags.since, "--since", ctx.now()).getTime();
   const { api } = await ctx.connect(flags);
 
   const started = ctx.now();
+  let counts: ((run: ProvisioningExecutionSummary) => boolean) | undefined;
   let lastShown = "";
   let status: ProvisioningJobStatus;
   let outcome: WaitResult["outcome"] | undefined;
   for (;;) {
     status = await getProvisioningJobStatusFrom(api, spId, jobId);
-    outcome = waitOutcome(status, target);
+    counts ??= firstCycleRule(since, status);
+    outcome = waitOutcome(status, target, counts);
     const elapsed = ctx.now() - started;
     const text = progressText(status, target);
     if (ctx.stderrIsTTY) {

@@ -23,8 +23,9 @@ export interface JobStartArgs {
    */
   restartScope?: pulumi.Input<string>;
   /**
-   * `"none"`; `"started"` (schedule Active and status past NotConfigured); `"firstCycle"` (the first
-   * run after start ended). A quarantine fails the operation. Defaults to `"started"`.
+   * `"none"` (start only; a quarantine is recorded, not a failure); `"started"` (schedule Active and
+   * status past NotConfigured); `"firstCycle"` (a run that ended after this start or restart). While
+   * waiting, a quarantine fails the operation. Defaults to `"started"`.
    */
   waitFor?: pulumi.Input<WaitFor>;
   /** Bound for waitFor, in seconds (1..86400). Defaults to 600. */

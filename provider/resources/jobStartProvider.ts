@@ -92,8 +92,6 @@ export const JOB_START_SPEC: InputSpec = {
 /** First poll interval while waiting, in ms; doubles up to {@link MAX_POLL_MS}. */
 const FIRST_POLL_MS = 1_000;
 const MAX_POLL_MS = 15_000;
-/** Tolerated difference between our clock and Graph's when comparing execution times, in ms. */
-const CLOCK_SKEW_MS = 60_000;
 
 /** Builds the JobStart provider over `deps`. */
 export function createJobStartProvider(deps: ProviderDeps): pulumi.dynamic.ResourceProvider {
@@ -126,14 +124,13 @@ export function createJobStartProvider(deps: ProviderDeps): pulumi.dynamic.Resou
         `Synchronization job ${jobId} of service principal ${sp}`,
         () => client.getSynchronizationJob(sp, jobId),
       );
-      const startedAt = deps.now();
       const started = needsStart(before) ? await start(client, sp, jobId) : false;
       const after = await waitFor(
         client,
         inputs,
         id,
         started ? undefined : before,
-        started ? startedAt : undefined,
+        started ? before : undefined,
       );
       return { id, outs: outputsOf(inputs, after) };
     },
@@ -157,7 +154,6 @@ export function createJobStartProvider(deps: ProviderDeps): pulumi.dynamic.Resou
       const client = deps.clientFor(news.connection);
       const { servicePrincipalId: sp, jobId } = news;
       const before = await readJob(client, sp, jobId);
-      const startedAt = deps.now();
       let started = false;
       if (!sameValue(olds.triggers, news.triggers)) {
         // Triggers changed (e.g. rotated credentials): reset per restartScope, then run.
@@ -179,7 +175,7 @@ export function createJobStartProvider(deps: ProviderDeps): pulumi.dynamic.Resou
         news,
         id,
         started ? undefined : before,
-        started ? startedAt : undefined,
+        started ? before : undefined,
       );
       return { outs: outputsOf(news, after) };
     },
@@ -218,22 +214,25 @@ export function createJobStartProvider(deps: ProviderDeps): pulumi.dynamic.Resou
 
   /**
    * Reads the job until `inputs.waitFor` holds, polling with backoff within `timeoutSeconds`.
-   * `known` is a read already made that may satisfy it (no start was needed). `startedAt` is set
-   * when we started the job: a first cycle then has to end after it. A quarantine fails (the job
-   * is recorded, so the next up retries), as does the timeout.
+   * `known` is a read already made that may satisfy it (no start was needed). `beforeStart` is the
+   * job as read just before we started (or restarted) it: a first cycle then has to be one that ended
+   * after that read (see {@link endedSince}). With waitFor "none" the job is read once and returned,
+   * quarantined or not: it was only asked to be started. Otherwise a quarantine fails (the job is
+   * recorded, so the next up retries), as does the timeout.
    */
   async function waitFor(
     client: GraphApi,
     inputs: JobStartInputs,
     id: string,
     known: SynchronizationJob | undefined,
-    startedAt: number | undefined,
+    beforeStart: SynchronizationJob | undefined,
   ): Promise<SynchronizationJob> {
     const goal = inputs.waitFor ?? JOB_START_DEFAULTS.waitFor;
     const timeoutMs = (inputs.timeoutSeconds ?? JOB_START_DEFAULTS.timeoutSeconds) * 1000;
     const began = deps.now();
     let poll = FIRST_POLL_MS;
     let job = known ?? (await readJob(client, inputs.servicePrincipalId, inputs.jobId));
+    if (goal === "none") return job;
     for (;;) {
       if (isQuarantined(job)) {
         throw new ResourceInitError(
@@ -243,7 +242,7 @@ export function createJobStartProvider(deps: ProviderDeps): pulumi.dynamic.Resou
             `Fix the cause (often the credentials), then run again: a change to triggers restarts it with restartScope.`,
         );
       }
-      if (reached(job, goal, startedAt)) return job;
+      if (reached(job, goal, beforeStart)) return job;
       const elapsed = deps.now() - began;
       if (elapsed >= timeoutMs) {
         throw new ResourceInitError(
@@ -266,13 +265,33 @@ function needsStart(job: SynchronizationJob): boolean {
   return job.schedule?.state !== "Active" || isQuarantined(job);
 }
 
-function reached(job: SynchronizationJob, goal: WaitFor, startedAt: number | undefined): boolean {
+function reached(
+  job: SynchronizationJob,
+  goal: WaitFor,
+  beforeStart: SynchronizationJob | undefined,
+): boolean {
   if (goal === "none") return true;
   const running = job.schedule?.state === "Active" && job.status?.code !== "NotConfigured";
   if (goal === "started") return running;
-  const ended = job.status?.lastExecution?.timeEnded ? Date.parse(job.status.lastExecution.timeEnded) : NaN;
-  if (!Number.isFinite(ended)) return false;
-  return startedAt === undefined || ended >= startedAt - CLOCK_SKEW_MS;
+  const ended = lastEnded(job);
+  if (ended === undefined) return false;
+  return beforeStart === undefined || endedSince(ended, beforeStart);
+}
+
+/** When the job's last run ended (Graph's clock, epoch ms), or undefined when none has. */
+function lastEnded(job: SynchronizationJob): number | undefined {
+  const ended = Date.parse(job.status?.lastExecution?.timeEnded ?? "");
+  return Number.isFinite(ended) ? ended : undefined;
+}
+
+/**
+ * True when a run that ended at `ended` is not the one `beforeStart` already showed: it ended after the
+ * start, since Graph reports only the latest run. Both instants are Graph's, so no clock skew between
+ * us and Graph can make a run from before the start count (nor hide one from after it).
+ */
+function endedSince(ended: number, beforeStart: SynchronizationJob): boolean {
+  const previous = lastEnded(beforeStart);
+  return previous === undefined || ended > previous;
 }
 
 function outputsOf(inputs: JobStartInputs | JobStartOutputs, job: SynchronizationJob): JobStartOutputs {

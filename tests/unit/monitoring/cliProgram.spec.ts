@@ -365,9 +365,59 @@ describe("graph-provisioning CLI (stubbed Graph)", () => {
 
     it("should fail when the first run failed", async () => {
       const api = jobSequence(job("Active", "Active", { lastExecution: execution("Failed") }));
-      const r = await run(["wait", SP, JOB, "--until", "firstCycle"], api);
+      const r = await run(["wait", SP, JOB, "--until", "firstCycle", "--since", "2024-05-01T10:00:30Z"], api);
       expect(r.code).to.equal(1);
       expect(r.stderr).to.match(/error: the first run of job .* failed: SchemaInvalid: bad mapping/);
+    });
+
+    it("should not count a run that ended before the command started, waiting for a newer one (no --since)", async () => {
+      const later = {
+        ...execution("Succeeded"),
+        timeBegan: "2024-05-01T10:40:00Z",
+        timeEnded: "2024-05-01T10:41:00Z",
+      };
+      const api = jobSequence(
+        job("Active", "Active", { lastExecution: execution("Succeeded") }),
+        job("Active", "Active", { lastExecution: execution("Succeeded") }),
+        job("Active", "Active", { lastExecution: later }),
+      );
+      const r = await run(["wait", SP, JOB, "--until", "firstCycle", "--interval", "1", "--json"], api);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(api.polls).to.have.length(3);
+      expect(JSON.parse(r.stdout).status.lastExecution.timeEnded).to.equal("2024-05-01T10:41:00Z");
+    });
+
+    it("should count a run that ended at or after --since, and no earlier one", async () => {
+      const ran = () => jobSequence(job("Active", "Active", { lastExecution: execution("Succeeded") }));
+      const counted = await run(
+        ["wait", SP, JOB, "--until", "firstCycle", "--since", "2024-05-01T10:01:00Z"],
+        ran(),
+      );
+      expect(counted.code, counted.stderr).to.equal(0);
+      const stale = await run(
+        [
+          "wait",
+          SP,
+          JOB,
+          "--until",
+          "firstCycle",
+          "--since",
+          "2024-05-01T10:01:01Z",
+          "--timeout",
+          "2",
+          "--interval",
+          "1",
+        ],
+        ran(),
+      );
+      expect(stale.code).to.equal(1);
+      expect(stale.stderr).to.match(/error: timed out after 2 s waiting for firstCycle/);
+    });
+
+    it("should reject a --since that is no time", async () => {
+      const r = await run(["wait", SP, JOB, "--until", "firstCycle", "--since", "yesterday"], {});
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.match(/--since must be an ISO 8601 date-time/);
     });
 
     it("should time out after --timeout seconds, polling one last time at the deadline", async () => {

@@ -193,6 +193,73 @@ describe("JobStart provider", () => {
     });
   });
 
+  describe("which cycle counts, and waitFor none (issue 10, item 7)", () => {
+    it("should not count a cycle that ended seconds before the restart for waitFor firstCycle", async () => {
+      const { graph, provider, deps } = setup();
+      // Graph's clock may run behind ours: the stale run ended 30 s before the restart by our clock.
+      const stale = new Date(START - 30_000).toISOString();
+      const fresh = new Date(START + 40_000).toISOString();
+      const staleJob = job({ state: "Active", code: "Active", lastExecutionEnded: stale });
+      graph.getSynchronizationJob.onCall(0).resolves(staleJob);
+      graph.getSynchronizationJob.onCall(1).resolves(staleJob);
+      graph.getSynchronizationJob.onCall(2).resolves(staleJob);
+      graph.getSynchronizationJob.resolves(
+        job({ state: "Active", code: "Active", lastExecutionEnded: fresh }),
+      );
+      graph.restartSynchronizationJob.resolves();
+      graph.startSynchronizationJob.resolves();
+      const result = await provider.update!(ID, outputs, {
+        ...inputs,
+        waitFor: "firstCycle",
+        triggers: [{ SecretToken: "rotated" }],
+      });
+      expect(graph.getSynchronizationJob.callCount, "polled past the stale run").to.equal(4);
+      expect(deps.sleeps).to.deep.equal([1000, 2000]);
+      expect(result.outs.lastExecutionState).to.equal("Succeeded");
+    });
+
+    it("should time out rather than count the run that ended before the start", async () => {
+      const { graph, provider } = setup();
+      const stale = new Date(START - 10_000).toISOString();
+      graph.getSynchronizationJob
+        .onCall(0)
+        .resolves(job({ state: "Paused", code: "Paused", lastExecutionEnded: stale }));
+      graph.getSynchronizationJob.resolves(
+        job({ state: "Active", code: "Active", lastExecutionEnded: stale }),
+      );
+      graph.startSynchronizationJob.resolves();
+      const err = await provider
+        .create({ ...inputs, waitFor: "firstCycle", timeoutSeconds: 20 })
+        .catch((e) => e);
+      expect(err.message).to.contain('did not reach "firstCycle" within 20 s');
+      expect(err.id).to.equal(ID);
+    });
+
+    it("should start a quarantined job with waitFor none without failing, and restart it when triggers change", async () => {
+      const { graph, provider } = setup();
+      graph.getSynchronizationJob.resolves(job({ state: "Active", code: "Quarantine", quarantined: true }));
+      graph.startSynchronizationJob.resolves();
+      const created = await provider.create({ ...inputs, waitFor: "none" });
+      expect(graph.startSynchronizationJob.callCount).to.equal(1);
+      expect(created.outs.statusCode).to.equal("Quarantine");
+      expect(created.outs.quarantine).to.include({ reason: "EncounteredQuarantineException" });
+
+      graph.restartSynchronizationJob.resolves();
+      graph.getSynchronizationJob.resolves(job({ state: "Active", code: "Active" }));
+      const updated = await provider.update!(ID, created.outs, {
+        ...inputs,
+        waitFor: "none",
+        triggers: [{ SecretToken: "fixed" }],
+      });
+      expect(graph.restartSynchronizationJob.firstCall.args).to.deep.equal([
+        SP_ID,
+        JOB_ID,
+        "QuarantineState",
+      ]);
+      expect(updated.outs.quarantine).to.equal(null);
+    });
+  });
+
   describe("read and delete", () => {
     it("should read a paused job as Paused, and a deleted one as gone", async () => {
       const { graph, provider } = setup();
