@@ -5,7 +5,13 @@
  * into old stacks call `configure(config)` and `provider(kind)`, so both must keep working.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { type ConfigSource, type ResolvedConnection, resolveConnection } from "./graph/connection";
+import {
+  type ConfigSource,
+  type ResolvedConnection,
+  resolveConnection,
+  targetOfConnection,
+} from "./graph/connection";
+import { tenantOfConnection } from "./graph/credentials";
 import { graphClientFor } from "./graph/graphClient";
 import type { ConnectionSettings } from "./resources/connectionArgs";
 import { createGalleryAppProvider } from "./resources/galleryAppProvider";
@@ -15,6 +21,7 @@ import type { ProviderDeps } from "./resources/providerDeps";
 import type { ResourceKind } from "./resources/providerShim";
 import { createProvisioningJobProvider } from "./resources/provisioningJobProvider";
 import { createProvisioningSchemaProvider } from "./resources/provisioningSchemaProvider";
+import { withTarget } from "./resources/resourceTarget";
 import { createProvisioningSecretsProvider } from "./resources/provisioningSecretsProvider";
 
 export type { ResourceKind } from "./resources/providerShim";
@@ -67,6 +74,8 @@ function resolve(connection?: ConnectionSettings | null): ResolvedConnection {
 export function realDeps(): ProviderDeps {
   return {
     clientFor: (connection) => graphClientFor(resolve(connection)),
+    targetOf: (connection) => targetOfConnection(resolve(connection)),
+    tenantOf: (connection) => tenantOfConnection(resolve(connection)),
     replicationTimeoutMs: (connection) => resolve(connection).replicationTimeoutSeconds * 1000,
     sleep: (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms)),
     now: () => Date.now(),
@@ -75,7 +84,7 @@ export function realDeps(): ProviderDeps {
 
 /** Builds the provider of `kind` over `deps` (tests and benchmarks inject their own). */
 export function createProvider(kind: ResourceKind, deps: ProviderDeps): pulumi.dynamic.ResourceProvider {
-  return keepingProviderInState(createKind(kind, deps));
+  return keepingProviderInState(withTarget(kind, createKind(kind, deps), deps));
 }
 
 function createKind(kind: ResourceKind, deps: ProviderDeps): pulumi.dynamic.ResourceProvider {

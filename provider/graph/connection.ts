@@ -263,6 +263,52 @@ export function resolveConnection(
   return conn;
 }
 
+/**
+ * Where a resource lives (design.md §3 "Target"): the tenant as configured (lowercased; a GUID or a
+ * verified domain, null when only the credential chain knows it) and the Graph endpoint (no trailing
+ * slash). Holds no credential.
+ */
+export interface ResourceTarget {
+  tenantId: string | null;
+  graphEndpoint: string;
+}
+
+/**
+ * The target of a `connection` input over stack config over the environment, with the precedence,
+ * empty-is-unset rule and default of {@link resolveConnection}, without validating anything else (the
+ * program side computes it; `check` reports bad fields).
+ */
+export function resolveTarget(
+  input?: ConnectionInput,
+  config?: ConfigSource,
+  env: NodeJS.ProcessEnv = process.env,
+): ResourceTarget {
+  const pick = (field: "tenantId" | "graphEndpoint"): string | undefined => {
+    const candidates = [
+      (input as Record<string, unknown> | undefined)?.[field],
+      config?.get(`${CONFIG_NAMESPACE}:${field}`),
+      ...envName(field).map((n) => env[n]),
+    ];
+    const value = candidates.find(isSet);
+    return typeof value === "string" ? value.trim() : undefined;
+  };
+  return {
+    tenantId: pick("tenantId")?.toLowerCase() ?? null,
+    graphEndpoint: (pick("graphEndpoint") ?? DEFAULT_GRAPH_ENDPOINT).replace(/\/+$/, ""),
+  };
+}
+
+/** The target of a resolved connection (see {@link ResourceTarget}). */
+export function targetOfConnection(conn: ResolvedConnection): ResourceTarget {
+  return { tenantId: conn.tenantId?.toLowerCase() ?? null, graphEndpoint: conn.graphEndpoint };
+}
+
+/** True when two targets name the same tenant and endpoint (case and trailing slashes ignored). */
+export function sameTarget(a: ResourceTarget, b: ResourceTarget): boolean {
+  const endpoint = (t: ResourceTarget) => t.graphEndpoint.replace(/\/+$/, "").toLowerCase();
+  return (a.tenantId ?? "").toLowerCase() === (b.tenantId ?? "").toLowerCase() && endpoint(a) === endpoint(b);
+}
+
 /** sha256 hex of `text`, truncated; enough to tell secrets apart without revealing them. */
 export function fingerprint(text: string): string {
   return createHash("sha256").update("graph-provisioning:").update(text).digest("hex").slice(0, 32);

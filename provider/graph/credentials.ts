@@ -175,3 +175,30 @@ export function tokenCacheFor(conn: ResolvedConnection): AccessTokenCache {
 export function clearTokenCaches(): void {
   tokenCaches.clear();
 }
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The `tid` claim (tenant id, lowercased) of an access token, or null when the token is not a JWT
+ * or names no tenant. The token was just issued to us by the authority: it is decoded, not verified.
+ */
+export function tenantOfToken(token: string): string | null {
+  const payload = token.split(".")[1];
+  if (!payload) return null;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { tid?: unknown };
+    return typeof claims.tid === "string" && claims.tid !== "" ? claims.tid.toLowerCase() : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The id (GUID, lowercased) of the tenant `conn`'s credentials act in: the configured tenantId when it
+ * is a GUID, else the `tid` claim of its access token (the process-wide cached one); null when neither
+ * tells.
+ */
+export async function tenantOfConnection(conn: ResolvedConnection): Promise<string | null> {
+  if (conn.tenantId !== undefined && GUID.test(conn.tenantId)) return conn.tenantId.toLowerCase();
+  return tenantOfToken(await tokenCacheFor(conn).getToken());
+}

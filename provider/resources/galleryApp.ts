@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type ConnectionArgs, type ConnectionSettings, secretWhenCredentialed } from "./connectionArgs";
 import { type GalleryAppIdParts, tryParseGalleryAppId } from "./galleryAppId";
 import { providerShim } from "./providerShim";
+import { declaredTarget, type RecordedTarget } from "./resourceTarget";
 import { TOKEN_MODULE, withSecretOutputs } from "./resourceOptions";
 
 /** Inputs of {@link GalleryApp} (design.md §3, step 1). */
@@ -59,6 +60,12 @@ export class GalleryApp extends pulumi.dynamic.Resource {
   declare public readonly adoptExisting: pulumi.Output<boolean>;
   /** The connection input (secret). */
   declare public readonly connection: pulumi.Output<ConnectionSettings | null>;
+  /**
+   * Where the resource lives: the tenant (as configured) and Graph endpoint its connection resolves to,
+   * with `tid`, the tenant it was created in. Set from the connection and stack config, not an input: a
+   * change of either replaces the resource.
+   */
+  declare public readonly target: pulumi.Output<RecordedTarget | null>;
 
   constructor(name: string, args: GalleryAppArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -71,6 +78,7 @@ export class GalleryApp extends pulumi.dynamic.Resource {
         permanentDelete: args.permanentDelete,
         adoptExisting: args.adoptExisting,
         connection: secretWhenCredentialed(args.connection),
+        target: declaredTarget(args.connection),
         applicationObjectId: undefined,
         appId: undefined,
         servicePrincipalId: undefined,

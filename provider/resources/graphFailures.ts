@@ -64,31 +64,36 @@ export class ResourceInitError extends Error {
 const PROVIDER_KEY = "__provider";
 
 /** True for an error the host reports as ErrorResourceInitFailed: it carries a non-empty `id`. */
-function isInitFailure(error: unknown): error is { id: string; properties?: object } {
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    typeof (error as { id?: unknown }).id === "string" &&
-    !!(error as { id: string }).id
-  );
+function isInitFailure(error: unknown): error is { id: string; properties?: Record<string, unknown> } {
+  const id = (error as { id?: unknown } | null)?.id;
+  return typeof error === "object" && error !== null && typeof id === "string" && id !== "";
 }
 
 /**
- * `error` with `__provider` from `props` added to its `properties` when it is an init failure
- * (`{id, properties, reasons}`). The host stores those properties as the resource's outputs as they
- * are, and later reads the provider from them: without `__provider`, refresh, replace and destroy of
- * that resource would fail ("code must be a string") — design.md §3.
+ * `error`, when it is an init failure (`{id, properties, reasons}`), with `extra` added to its
+ * `properties` where they lack it: the host stores those properties as the resource's outputs as they
+ * are. Any other error is returned unchanged.
  */
-export function keepingProvider(error: unknown, props: Record<string, unknown> | undefined): unknown {
-  if (!isInitFailure(error) || props?.[PROVIDER_KEY] === undefined) return error;
-  const properties = (error.properties ?? {}) as Record<string, unknown>;
-  if (properties[PROVIDER_KEY] !== undefined) return error;
+export function withInitFailureProperties(error: unknown, extra: Record<string, unknown>): unknown {
+  if (!isInitFailure(error)) return error;
+  const properties = error.properties ?? {};
+  const missing = Object.entries(extra).filter(([k, v]) => v !== undefined && properties[k] === undefined);
+  if (missing.length === 0) return error;
   Object.defineProperty(error, "properties", {
-    value: { ...properties, [PROVIDER_KEY]: props[PROVIDER_KEY] },
+    value: { ...properties, ...Object.fromEntries(missing) },
     enumerable: true,
     configurable: true,
   });
   return error;
+}
+
+/**
+ * `error` with `__provider` from `props` added to its init-failure properties: the host later reads the
+ * provider from them, and without it refresh, replace and destroy of that resource would fail ("code
+ * must be a string") — design.md §3.
+ */
+export function keepingProvider(error: unknown, props: Record<string, unknown> | undefined): unknown {
+  return withInitFailureProperties(error, { [PROVIDER_KEY]: props?.[PROVIDER_KEY] });
 }
 
 /**

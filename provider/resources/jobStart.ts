@@ -3,6 +3,7 @@ import { type ConnectionArgs, type ConnectionSettings, secretWhenCredentialed } 
 import type { WaitFor } from "./jobStartProvider";
 import type { QuarantineOutput } from "./jobSummary";
 import { providerShim } from "./providerShim";
+import { declaredTarget, type RecordedTarget } from "./resourceTarget";
 import { TOKEN_MODULE, withSecretOutputs } from "./resourceOptions";
 
 /** Inputs of {@link JobStart} (design.md §3, step 4). */
@@ -60,6 +61,12 @@ export class JobStart extends pulumi.dynamic.Resource {
   declare public readonly quarantine: pulumi.Output<QuarantineOutput | null>;
   /** The connection input (secret). */
   declare public readonly connection: pulumi.Output<ConnectionSettings | null>;
+  /**
+   * Where the resource lives: the tenant (as configured) and Graph endpoint its connection resolves to,
+   * with `tid`, the tenant it was created in. Set from the connection and stack config, not an input: a
+   * change of either replaces the resource.
+   */
+  declare public readonly target: pulumi.Output<RecordedTarget | null>;
 
   constructor(name: string, args: JobStartArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -73,6 +80,7 @@ export class JobStart extends pulumi.dynamic.Resource {
         waitFor: args.waitFor,
         timeoutSeconds: args.timeoutSeconds,
         connection: secretWhenCredentialed(args.connection),
+        target: declaredTarget(args.connection),
         statusCode: undefined,
         scheduleState: undefined,
         lastExecutionState: undefined,

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type ConnectionArgs, type ConnectionSettings, secretWhenCredentialed } from "./connectionArgs";
 import type { QuarantineOutput } from "./jobSummary";
 import { providerShim } from "./providerShim";
+import { declaredTarget, type RecordedTarget } from "./resourceTarget";
 import { TOKEN_MODULE, withSecretOutputs } from "./resourceOptions";
 
 /** Inputs of {@link ProvisioningJob} (design.md §3, step 2). */
@@ -53,6 +54,12 @@ export class ProvisioningJob extends pulumi.dynamic.Resource {
   declare public readonly adoptExisting: pulumi.Output<boolean>;
   /** The connection input (secret). */
   declare public readonly connection: pulumi.Output<ConnectionSettings | null>;
+  /**
+   * Where the resource lives: the tenant (as configured) and Graph endpoint its connection resolves to,
+   * with `tid`, the tenant it was created in. Set from the connection and stack config, not an input: a
+   * change of either replaces the resource.
+   */
+  declare public readonly target: pulumi.Output<RecordedTarget | null>;
 
   constructor(name: string, args: ProvisioningJobArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -63,6 +70,7 @@ export class ProvisioningJob extends pulumi.dynamic.Resource {
         templateId: args.templateId,
         adoptExisting: args.adoptExisting,
         connection: secretWhenCredentialed(args.connection),
+        target: declaredTarget(args.connection),
         jobId: undefined,
         scheduleState: undefined,
         scheduleInterval: undefined,

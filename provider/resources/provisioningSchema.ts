@@ -10,6 +10,7 @@ import type { OwnedEntries, ParsedSources } from "../schema/schemaModel";
 import { type ConnectionArgs, type ConnectionSettings, secretWhenCredentialed } from "./connectionArgs";
 import type { SchemaChangeRecord } from "./provisioningSchemaProvider";
 import { providerShim } from "./providerShim";
+import { declaredTarget, type RecordedTarget } from "./resourceTarget";
 import { TOKEN_MODULE, withSecretOutputs } from "./resourceOptions";
 
 /** One declared object mapping, with Pulumi inputs (see {@link ObjectMappingInput}). */
@@ -73,6 +74,12 @@ export class ProvisioningSchema extends pulumi.dynamic.Resource {
   declare public readonly onDelete: pulumi.Output<OnDelete>;
   /** The connection input (secret when it holds a client secret). */
   declare public readonly connection: pulumi.Output<ConnectionSettings | null>;
+  /**
+   * Where the resource lives: the tenant (as configured) and Graph endpoint its connection resolves to,
+   * with `tid`, the tenant it was created in. Set from the connection and stack config, not an input: a
+   * change of either replaces the resource.
+   */
+  declare public readonly target: pulumi.Output<RecordedTarget | null>;
   /** Rule of the first declared object mapping. */
   declare public readonly ruleId: pulumi.Output<string | null>;
   /** Schema version Graph reported when the resource last read the schema. */
@@ -95,6 +102,7 @@ export class ProvisioningSchema extends pulumi.dynamic.Resource {
         targetAttributes: args.targetAttributes,
         onDelete: args.onDelete,
         connection: secretWhenCredentialed(args.connection),
+        target: declaredTarget(args.connection),
         ruleId: undefined,
         version: undefined,
         ownedEntries: undefined,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type ConnectionArgs, type ConnectionSettings, secretWhenCredentialed } from "./connectionArgs";
 import { providerShim } from "./providerShim";
+import { declaredTarget, type RecordedTarget } from "./resourceTarget";
 import { TOKEN_MODULE, withSecretOutputs } from "./resourceOptions";
 
 /** Inputs of {@link ProvisioningSecrets} (design.md §3, step 3). */
@@ -42,6 +43,12 @@ export class ProvisioningSecrets extends pulumi.dynamic.Resource {
   declare public readonly validate: pulumi.Output<boolean>;
   /** The connection input (secret). */
   declare public readonly connection: pulumi.Output<ConnectionSettings | null>;
+  /**
+   * Where the resource lives: the tenant (as configured) and Graph endpoint its connection resolves to,
+   * with `tid`, the tenant it was created in. Set from the connection and stack config, not an input: a
+   * change of either replaces the resource.
+   */
+  declare public readonly target: pulumi.Output<RecordedTarget | null>;
 
   constructor(name: string, args: ProvisioningSecretsArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -54,6 +61,7 @@ export class ProvisioningSecrets extends pulumi.dynamic.Resource {
         templateId: args.templateId,
         validate: args.validate,
         connection: secretWhenCredentialed(args.connection),
+        target: declaredTarget(args.connection),
         keys: undefined,
       },
       withSecretOutputs(opts, ["credentials", "connection"]),

@@ -60,6 +60,9 @@ export async function startRig(): Promise<Rig> {
       });
       const deps: ProviderDeps = {
         clientFor: () => client,
+        // The rig drives providers with inputs that declare no target: none is recorded or checked.
+        targetOf: () => ({ tenantId: null, graphEndpoint: "" }),
+        tenantOf: async () => null,
         replicationTimeoutMs: () => 2_000,
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 50))),
         now: () => Date.now(),

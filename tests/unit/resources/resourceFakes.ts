@@ -74,7 +74,13 @@ export interface FakeDeps extends ProviderDeps {
   /** Every sleep requested, in ms. */
   sleeps: number[];
   clientFor: sinon.SinonStub & ProviderDeps["clientFor"];
+  targetOf: sinon.SinonStub & ProviderDeps["targetOf"];
+  tenantOf: sinon.SinonStub & ProviderDeps["tenantOf"];
 }
+
+/** The tenant and Graph endpoint fake deps resolve every connection to, unless a test says otherwise. */
+export const TENANT_ID = "7a6d0f33-4c1e-4b8a-9d2f-5e3c1b7a9d01";
+export const GRAPH_ENDPOINT = "https://graph.microsoft.com";
 
 export function fakeDeps(
   graph: StubbedGraph,
@@ -86,6 +92,10 @@ export function fakeDeps(
     graph,
     sleeps,
     clientFor: sinon.stub().returns(graph) as FakeDeps["clientFor"],
+    targetOf: sinon
+      .stub()
+      .returns({ tenantId: TENANT_ID, graphEndpoint: GRAPH_ENDPOINT }) as FakeDeps["targetOf"],
+    tenantOf: sinon.stub().resolves(TENANT_ID) as FakeDeps["tenantOf"],
     replicationTimeoutMs: () => options.replicationTimeoutMs ?? 120_000,
     sleep: async (ms: number) => {
       sleeps.push(ms);
