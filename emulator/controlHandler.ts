@@ -11,6 +11,7 @@
  * | GET, DELETE /_emulator/requests | | `requestLog()`, `clearRequestLog()` |
  * | POST /_emulator/tenants | {tenantId, clientId, clientSecret} | `addTenant()` |
  * | POST /_emulator/assignments | {servicePrincipalId, users?, groups?, failedUsers?, tenantId?} | `assign()` |
+ * | POST /_emulator/users | {id?, objectType?, attributes?, servicePrincipalId?, tenantId?} | `upsertUser()` (→ `{id}`) |
  * | GET /_emulator/state | ?tenantId= | `state()` |
  *
  * Bad input answers 400 `{"error":{"code":"BadRequest","message":"<field>: <what is allowed>"}}`.
@@ -90,6 +91,8 @@ export class ControlHandler {
         s.assign(b.servicePrincipalId, b as never);
         return { status: 204 };
       }
+      case "POST /_emulator/users":
+        return { status: 200, body: { id: s.upsertUser(body() as never) } };
       case "GET /_emulator/state":
         return { status: 200, body: s.snapshot(url.searchParams.get("tenantId") ?? undefined) };
       default:

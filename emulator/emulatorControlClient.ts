@@ -10,6 +10,7 @@ import type { EmulatorConfigPatch } from "./emulatorOptions";
 import type { ActiveFault, FaultSpec } from "./faults";
 import type { AssignmentOptions, EmulatorConfig, RequestLogEntry, TenantSnapshot } from "./server";
 import type { TenantCredentials } from "./store";
+import type { UserUpsert } from "./tenantDirectory";
 
 /** Async mirror of `EmulatorHandle`'s control methods. */
 export interface EmulatorControlClient {
@@ -24,6 +25,7 @@ export interface EmulatorControlClient {
   clearRequestLog(): Promise<void>;
   addTenant(credentials: TenantCredentials): Promise<void>;
   assign(servicePrincipalId: string, options: AssignmentOptions): Promise<void>;
+  upsertUser(spec: UserUpsert): Promise<string>;
   state(tenantId?: string): Promise<TenantSnapshot>;
 }
 
@@ -86,6 +88,7 @@ export function connectEmulator(
     clearRequestLog: () => call("DELETE", "/requests"),
     addTenant: (credentials) => call("POST", "/tenants", credentials),
     assign: (servicePrincipalId, options) => call("POST", "/assignments", { ...options, servicePrincipalId }),
+    upsertUser: async (spec) => (await call<{ id: string }>("POST", "/users", spec)).id,
     state: (tenantId) => call("GET", `/state${tenantId ? `?tenantId=${encodeURIComponent(tenantId)}` : ""}`),
   };
 }

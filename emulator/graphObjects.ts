@@ -228,7 +228,7 @@ export function taskExecution(
   state: SynchronizationTaskExecution["state"],
   beganMs: number,
   endedMs: number,
-  counts: { entitled: number; exported: number },
+  counts: { entitled: number; exported: number; importedDeltas?: number },
   error: SynchronizationTaskExecution["error"],
 ): SynchronizationTaskExecution {
   return {
@@ -240,7 +240,7 @@ export function taskExecution(
     countExported: counts.exported,
     countExports: counts.exported,
     countImported: counts.entitled,
-    countImportedDeltas: counts.entitled,
+    countImportedDeltas: counts.importedDeltas ?? counts.entitled,
     countImportedReferenceDeltas: 0,
     error,
     state,
@@ -260,21 +260,59 @@ export interface LogSource {
   initiatorId: string | null;
 }
 
-/** A provisioning-log entry (provisioningObjectSummary) for one object of a cycle. */
+/** What happened to one object: the parts of a provisioning-log entry that depend on the schema. */
+export interface ProvisioningOutcome {
+  action: "create" | "update" | "disable" | "other";
+  status: "success" | "failure" | "skipped";
+  /** Target attribute → value exported (empty when nothing was). */
+  modifiedProperties: { displayName: string; oldValue: string | null; newValue: string | null }[];
+  /** The scoping step: in scope (success) or out of scope (skipped), with the reason. */
+  scope: { inScope: boolean; description: string };
+  /** The export step's description. */
+  exportDescription: string;
+  error: { errorCode: string; reason: string; additionalDetails: string; recommendedAction: string } | null;
+  /** Part of an initial cycle (after start, a schema change or a restart), which re-evaluates every object. */
+  initialCycle: boolean;
+}
+
+/** The outcome of the emulator's simulated entry-level failure (assigned with failedUsers). */
+export function simulatedFailure(object: AssignmentRecord, initialCycle: boolean): ProvisioningOutcome {
+  return {
+    action: "create",
+    status: "failure",
+    modifiedProperties: [
+      { displayName: "displayName", oldValue: null, newValue: object.displayName },
+      ...(object.userPrincipalName
+        ? [{ displayName: "userPrincipalName", oldValue: null, newValue: object.userPrincipalName }]
+        : []),
+    ],
+    scope: { inScope: true, description: `${object.objectType} is in scope (assigned to the application)` },
+    exportDescription: "Export to the target system failed",
+    error: {
+      errorCode: "SystemForCrossDomainIdentityManagementBadRequest",
+      reason: `The target system rejected ${object.objectType.toLowerCase()} '${object.displayName}' (simulated entry-level failure).`,
+      additionalDetails: "Assigned with failedUsers through the emulator control API.",
+      recommendedAction: "Check the attribute mappings and the target application's requirements.",
+    },
+    initialCycle,
+  };
+}
+
+/** A provisioning-log entry (provisioningObjectSummary) for one object of a cycle or a provisionOnDemand call. */
 export function provisioningLogEntry(
   source: LogSource,
   object: AssignmentRecord,
   atMs: number,
-  failed: boolean,
+  outcome: ProvisioningOutcome,
 ): ProvisioningObjectSummary {
-  const status = failed ? "failure" : "success";
+  const status = outcome.status;
   // Graph writes "" (not null) for ids it does not have: the system initiator's, a target never created.
-  const targetId = failed ? "" : randomUUID();
+  const targetId = status === "success" && outcome.action !== "other" ? randomUUID() : "";
   const step = (
     name: string,
     type: string,
     description: string,
-    stepStatus: "success" | "failure",
+    stepStatus: "success" | "failure" | "skipped",
     details: Record<string, string> = {},
   ) => ({
     name,
@@ -283,6 +321,12 @@ export function provisioningLogEntry(
     provisioningStepType: type,
     status: stepStatus,
   });
+  const exportStep: Record<ProvisioningOutcome["action"], string> = {
+    create: "EntryExportAdd",
+    update: "EntryExportUpdate",
+    disable: "EntryExportUpdateSoftDelete",
+    other: "EntrySynchronizationSkip",
+  };
   return {
     id: randomUUID(),
     activityDateTime: new Date(atMs).toISOString(),
@@ -296,21 +340,13 @@ export function provisioningLogEntry(
       displayName: source.initiator === "system" ? "Azure AD Provisioning Service" : "Provision on demand",
       initiatorType: source.initiator,
     },
-    modifiedProperties: [
-      { displayName: "displayName", oldValue: null, newValue: object.displayName },
-      ...(object.userPrincipalName
-        ? [{ displayName: "userPrincipalName", oldValue: null, newValue: object.userPrincipalName }]
-        : []),
-    ],
-    provisioningAction: "create",
+    modifiedProperties: outcome.modifiedProperties,
+    provisioningAction: outcome.action,
     provisioningStatusInfo: {
       status,
-      errorInformation: failed
+      errorInformation: outcome.error
         ? {
-            errorCode: "SystemForCrossDomainIdentityManagementBadRequest",
-            reason: `The target system rejected ${object.objectType.toLowerCase()} '${object.displayName}' (simulated entry-level failure).`,
-            additionalDetails: "Assigned with failedUsers through the emulator control API.",
-            recommendedAction: "Check the attribute mappings and the target application's requirements.",
+            ...outcome.error,
             errorCategory: "nonServiceFailure",
           }
         : null,
@@ -319,24 +355,18 @@ export function provisioningLogEntry(
       step(
         "EntryImportAdd",
         "import",
-        `Received ${object.objectType} '${object.displayName}' from Microsoft Entra ID`,
+        `Received ${object.objectType} '${object.displayName}' from Microsoft Entra ID${outcome.initialCycle ? " (initial cycle: every assigned object is evaluated)" : ""}`,
         "success",
       ),
       step(
         "EntrySynchronizationScoping",
         "scoping",
-        `${object.objectType} is in scope (assigned to the application)`,
-        "success",
+        outcome.scope.description,
+        outcome.scope.inScope ? "success" : "skipped",
       ),
-      step(
-        "EntryExportAdd",
-        "export",
-        failed
-          ? "Export to the target system failed"
-          : `${object.objectType} was created in ${source.targetSystem}`,
-        status,
-        { ReportableIdentifier: object.userPrincipalName ?? object.displayName },
-      ),
+      step(exportStep[outcome.action], "export", outcome.exportDescription, status, {
+        ReportableIdentifier: object.userPrincipalName ?? object.displayName,
+      }),
     ],
     servicePrincipal: { id: source.servicePrincipal.id, displayName: source.servicePrincipal.displayName },
     sourceIdentity: {

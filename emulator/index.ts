@@ -26,6 +26,7 @@ import {
   type TenantSnapshot,
 } from "./server";
 import { EmulatorStore, type TenantCredentials } from "./store";
+import type { UserUpsert } from "./tenantDirectory";
 import { TokenService } from "./tokens";
 
 export type { EmulatorInfo } from "./controlHandler";
@@ -40,6 +41,8 @@ export type {
   TenantSnapshot,
 } from "./server";
 export type { TenantCredentials } from "./store";
+export type { DirectoryObjectRecord, UserUpsert } from "./tenantDirectory";
+export { EMULATED_DEPARTMENTS } from "./tenantDirectory";
 export type { GraphLimits } from "./throttling";
 export { GRAPH_LIMITS } from "./throttling";
 export { AWS_TEMPLATE_ID, CROSS_TENANT_SYNC_TEMPLATE_ID, NON_GALLERY_TEMPLATE_ID } from "./catalog";
@@ -74,6 +77,11 @@ export interface EmulatorHandle extends EmulatorInfo {
   addTenant(credentials: TenantCredentials): void;
   /** Adds simulated assignments (users, groups, failing users) to a service principal. */
   assign(servicePrincipalId: string, options: AssignmentOptions): void;
+  /**
+   * Adds or changes an emulated user or group (e.g. `{id, attributes: {department: "Sales"}}`), optionally
+   * assigning it to `servicePrincipalId`; returns its id. Jobs it is assigned to evaluate it again next cycle.
+   */
+  upsertUser(spec: UserUpsert): string;
   /** Shorthand for `assign(servicePrincipalId, { users, tenantId })`. */
   assignUsers(servicePrincipalId: string, users: number, tenantId?: string): void;
   /** Everything in a tenant (default tenant when omitted), soft-deleted objects included; no secret values. */
@@ -151,6 +159,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clearRequestLog: () => server.clearRequestLog(),
     addTenant: (credentials) => server.addTenant(credentials),
     assign: (spId, opts) => server.assign(spId, opts),
+    upsertUser: (spec) => server.upsertUser(spec),
     assignUsers: (spId, users, tid) => server.assign(spId, { users, tenantId: tid }),
     state: (tid) => server.snapshot(tid),
     stop: async () => {

@@ -47,6 +47,12 @@ import { advanceTenant } from "./syncCycle";
 import { Throttler, type GraphLimits } from "./throttling";
 import { TokenRejection, type TokenService } from "./tokens";
 import { tenantDomain } from "./graphObjects";
+import {
+  addEmulatedObject,
+  upsertDirectoryObject,
+  type DirectoryObjectRecord,
+  type UserUpsert,
+} from "./tenantDirectory";
 
 /** One line of the request log. */
 export interface RequestLogEntry {
@@ -91,6 +97,8 @@ export interface TenantSnapshot {
   secrets: { servicePrincipalId: string; key: string; value: string; digest: string }[];
   assignments: (AssignmentRecord & { servicePrincipalId: string })[];
   provisioningLogs: ProvisioningObjectSummary[];
+  /** Emulated users and groups with their attributes. */
+  directoryObjects: DirectoryObjectRecord[];
 }
 
 /** Options of `assign`. */
@@ -327,10 +335,33 @@ export class EmulatorServer {
     const users = count(options.users, "users");
     const groups = count(options.groups, "groups");
     const failed = count(options.failedUsers, "failedUsers");
+    const domain = tenantDomain(tenant.tenantId);
+    const now = Date.now();
     sp.assignments.push(
-      ...simulatedAssignments(tenantDomain(tenant.tenantId), users, groups, failed, sp.assignments.length),
+      ...simulatedAssignments(domain, users, groups, failed, sp.assignments.length, (a, n) =>
+        addEmulatedObject(tenant, a, n, domain, now),
+      ),
     );
     store.commit();
+  }
+
+  /**
+   * Adds or changes an emulated user or group (attributes such as department), optionally assigning it to a
+   * service principal; returns its id. The next cycle of each job it is assigned to evaluates it again.
+   */
+  upsertUser(spec: UserUpsert): string {
+    if (!spec || typeof spec !== "object")
+      throw new Error("body: expected {id?, objectType?, attributes?, servicePrincipalId?}");
+    const store = this.deps.store;
+    store.refresh();
+    const tenantId = spec.tenantId ?? this.deps.defaultTenantId;
+    const tenant = store.tenant(tenantId);
+    if (!tenant) throw new Error(`tenantId: unknown tenant '${tenantId}'`);
+    // Cycles that ended before the change saw the old attributes.
+    advanceTenant(tenant, Date.now(), this.settings.cycleTimeMs);
+    const id = upsertDirectoryObject(tenant, spec, Date.now());
+    store.commit();
+    return id;
   }
 
   /** A snapshot of one tenant (default tenant when omitted), with simulated cycles advanced to now. */
@@ -367,6 +398,7 @@ export class EmulatorServer {
         s.assignments.map((a) => ({ ...a, servicePrincipalId: String(s.resource.id) })),
       ),
       provisioningLogs: tenant.provisioningLogs,
+      directoryObjects: Object.values(tenant.directoryObjects ?? {}),
     });
   }
 

@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { ProvisioningObjectSummary, SynchronizationJob } from "./model/synchronizationTypes";
 import type { SynchronizationSchema } from "./schema/schemaTypes";
+import type { DirectoryObjectRecord } from "./tenantDirectory";
 
 /** Stored form of a saved synchronization secret (no plain value unless the key is a non-secret setting). */
 export interface SecretRecord {
@@ -31,8 +32,12 @@ export interface AssignmentRecord {
   userPrincipalName: string | null;
   /** Provisioning this object fails with an entry-level error. */
   failing: boolean;
-  /** Set once a cycle has exported it. */
+  /** Set once a cycle has evaluated (exported, skipped or failed) it. */
   provisionedAt: string | null;
+  /** The object exists in the target system (exported and not since disabled for leaving scope). */
+  inTarget?: boolean;
+  /** The values last exported, by target attribute (oldValue of the next update). */
+  exportedValues?: Record<string, string>;
 }
 
 /** A synchronization job plus the emulator's scheduling fields. */
@@ -81,6 +86,8 @@ export interface TenantState {
   applications: Record<string, ApplicationRecord>;
   servicePrincipals: Record<string, ServicePrincipalRecord>;
   provisioningLogs: ProvisioningObjectSummary[];
+  /** Emulated users and groups (tenantDirectory.ts); absent in state files written before they existed. */
+  directoryObjects?: Record<string, DirectoryObjectRecord>;
 }
 
 /** The whole persisted document. */

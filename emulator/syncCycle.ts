@@ -2,12 +2,16 @@
  * Simulated synchronization cycles. Evaluated lazily from timestamps whenever a job, its logs or a state
  * snapshot is read — no timers — so the outcome is the same in any process sharing a state file.
  * start ⇒ NotRun; when a cycle ends (`cycleTimeMs` later) the job becomes Active and each assigned object
- * not yet provisioned gets a provisioning-log entry; bad or missing saved credentials quarantine the job.
+ * not yet evaluated (or changed since) goes through the job's schema — scoping filter, then attribute
+ * mappings — and gets a provisioning-log entry; bad or missing saved credentials quarantine the job.
  */
 import { randomUUID } from "crypto";
 import { connectorProfile } from "./catalog";
 import { credentialProblem } from "./credentialRules";
 import { isoSeconds, NEVER, provisioningLogEntry, taskExecution } from "./graphObjects";
+import { evaluateAssignment } from "./provisioningOutcome";
+import { jobSchema } from "./schema/jobSchema";
+import { changedMsOf } from "./tenantDirectory";
 import type { JobRecord, ServicePrincipalRecord, TenantState } from "./store";
 
 /** How long a quarantined job waits before its next attempt (reported only; the emulator does not retry). */
@@ -52,9 +56,23 @@ export function advanceJob(
 
   const cycleId = randomUUID();
   const spJson = sp.resource as { id: string; displayName: string; appId: string };
+  // An initial cycle (first run, after a schema change or a Watermark/Full restart) re-evaluates every
+  // assigned object; later ones only new assignments and objects changed since they were last evaluated.
+  const initialCycle = record.initialCyclePending === true || status.lastSuccessfulExecution === null;
+  if (record.initialCyclePending) for (const a of sp.assignments) a.provisionedAt = null;
+  record.initialCyclePending = false;
+  const schema = jobSchema(record);
+  const pending = sp.assignments.filter(
+    (a) => a.provisionedAt === null || changedMsOf(tenant, a) > Date.parse(a.provisionedAt),
+  );
   let exported = 0;
   let failures = 0;
-  for (const object of sp.assignments.filter((a) => a.provisionedAt === null)) {
+  for (const object of pending) {
+    const { outcome, commit } = evaluateAssignment(tenant, sp, schema, object, {
+      nowMs: endMs,
+      initialCycle,
+      targetSystem: profile.targetSystem,
+    });
     tenant.provisioningLogs.push(
       provisioningLogEntry(
         {
@@ -68,19 +86,20 @@ export function advanceJob(
         },
         object,
         endMs,
-        object.failing,
+        outcome,
       ),
     );
+    commit();
     // Failed objects are marked too: the emulator does not retry escrows, so each logs exactly once.
     object.provisionedAt = new Date(endMs).toISOString();
-    if (object.failing) failures++;
-    else exported++;
+    if (outcome.status === "failure") failures++;
+    else if (outcome.status === "success") exported++;
   }
   const execution = taskExecution(
     failures > 0 ? "EntryLevelErrors" : "Succeeded",
     beganMs,
     endMs,
-    { entitled: sp.assignments.length, exported },
+    { entitled: sp.assignments.length, exported, importedDeltas: pending.length },
     null,
   );
   status.code = "Active";
@@ -92,7 +111,9 @@ export function advanceJob(
   if (status.steadyStateFirstAchievedTime === NEVER) status.steadyStateFirstAchievedTime = isoSeconds(endMs);
   status.steadyStateLastAchievedTime = isoSeconds(endMs);
   const provisioned = (type: "User" | "Group") =>
-    sp.assignments.filter((a) => a.objectType === type && a.provisionedAt !== null && !a.failing).length;
+    sp.assignments.filter(
+      (a) => a.objectType === type && (a.inTarget ?? (a.provisionedAt !== null && !a.failing)),
+    ).length;
   status.synchronizedEntryCountByType = [
     { key: "User to User", value: provisioned("User") },
     { key: "Group to Group", value: provisioned("Group") },
@@ -106,7 +127,7 @@ export function advanceJob(
       "Succeeded",
       lastEnd - cycle,
       lastEnd,
-      { entitled: sp.assignments.length, exported: 0 },
+      { entitled: sp.assignments.length, exported: 0, importedDeltas: 0 },
       null,
     );
     status.lastExecution = quiet;

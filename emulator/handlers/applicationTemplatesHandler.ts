@@ -3,6 +3,7 @@ import { randomUUID } from "crypto";
 import { CATALOG, findCatalogEntry } from "../catalog";
 import { GraphErrors } from "../errors";
 import { newApplicationPair } from "../graphObjects";
+import { addEmulatedObject } from "../tenantDirectory";
 import type { AssignmentRecord, ServicePrincipalRecord } from "../store";
 import { BaseHandler, type EmulatorResponse, type GraphRequest } from "./baseHandler";
 import { applyFilter } from "./filterQuery";
@@ -17,6 +18,7 @@ export function simulatedAssignments(
   groups: number,
   failingUsers = 0,
   offset = 0,
+  register?: (assignment: AssignmentRecord, n: number) => void,
 ): AssignmentRecord[] {
   const out: AssignmentRecord[] = [];
   for (let i = 1; i <= users + failingUsers; i++) {
@@ -29,6 +31,7 @@ export function simulatedAssignments(
       failing: i > users,
       provisionedAt: null,
     });
+    register?.(out[out.length - 1], n);
   }
   for (let i = 1; i <= groups; i++) {
     out.push({
@@ -39,6 +42,7 @@ export function simulatedAssignments(
       failing: false,
       provisionedAt: null,
     });
+    register?.(out[out.length - 1], offset + i);
   }
   return out;
 }
@@ -112,7 +116,9 @@ export class ApplicationTemplatesHandler extends BaseHandler {
       syncTemplates: entry.synchronizationTemplates.map((t) => ({ ...t })),
       jobs: {},
       secrets: [],
-      assignments: simulatedAssignments(String(application.publisherDomain), users, groups),
+      assignments: simulatedAssignments(String(application.publisherDomain), users, groups, 0, 0, (a, n) =>
+        addEmulatedObject(tenant, a, n, String(application.publisherDomain), now),
+      ),
     };
     tenant.servicePrincipals[servicePrincipal.id as string] = sp;
     this.commit();

@@ -8,7 +8,10 @@ import { connectorProfile } from "../catalog";
 import { credentialFacts, credentialProblem, type CredentialFacts } from "../credentialRules";
 import { EmulatorError, GraphErrors } from "../errors";
 import { ACTIVE_INTERVAL, newJob, provisioningLogEntry } from "../graphObjects";
-import type { JobRecord, ServicePrincipalRecord } from "../store";
+import { credentialFailure, notAssigned, onDemandPair } from "../onDemandResult";
+import { evaluateAssignment } from "../provisioningOutcome";
+import { jobSchema } from "../schema/jobSchema";
+import type { AssignmentRecord, JobRecord, ServicePrincipalRecord } from "../store";
 import { advanceJob } from "../syncCycle";
 import { BaseHandler, type EmulatorResponse, type GraphRequest } from "./baseHandler";
 import { parseSecretPairs } from "./synchronizationSecretsHandler";
@@ -222,8 +225,9 @@ export class SynchronizationJobsHandler extends BaseHandler {
     }
     const status = record.job.status;
     if (scope.includes("Watermark") || scope.includes("Full")) {
-      // Re-evaluate every assigned object: the next cycle provisions (and logs) them again.
+      // Re-evaluate every assigned object: the next cycle is an initial one and logs them again.
       for (const a of sp.assignments) a.provisionedAt = null;
+      record.initialCyclePending = true;
     }
     if (scope.includes("Escrows") || scope.includes("Full")) status.escrowsPruned = true;
     const liftsQuarantine = scope.includes("QuarantineState") || scope.includes("Full");
@@ -232,7 +236,12 @@ export class SynchronizationJobsHandler extends BaseHandler {
     return this.noContent();
   };
 
-  /** POST …/jobs/{jobId}/provisionOnDemand — 200 with one stringKeyStringValuePair; logs one entry per subject. */
+  /**
+   * POST …/jobs/{jobId}/provisionOnDemand — 200 with one stringKeyStringValuePair (graph-schema.md §5,
+   * GD example 1): `key` = `{"result","details"}`, `value` = the step log, for the first subject; every
+   * subject is evaluated through the job's schema like a cycle would and logged. An unknown ruleId ⇒ 400
+   * naming the schema's rules (unverified); a subject not assigned to the application ⇒ Skipped.
+   */
   provisionOnDemand = (req: GraphRequest, params: Record<string, string>): EmulatorResponse => {
     const sp = this.servicePrincipal(req, params);
     const record = this.job(req, sp, params.jobId);
@@ -251,26 +260,52 @@ export class SynchronizationJobsHandler extends BaseHandler {
         "BadRequest",
       );
     }
-    const subjects = (
-      body.parameters as { subjects?: { objectId?: unknown; objectTypeName?: unknown }[] }[]
-    ).flatMap((p) => p.subjects ?? []);
-    const profile = connectorProfile(record.factoryTag);
-    const credentialsOk = credentialProblem(profile, sp.secrets) === null;
-    const spJson = sp.resource as { id: string; displayName: string; appId: string };
-    const results = subjects.map((subject) => {
-      const objectId = String(subject.objectId ?? "");
-      const assigned = sp.assignments.find((a) => a.id === objectId);
-      const object = assigned ?? {
-        id: objectId,
-        objectType: subject.objectTypeName === "Group" ? ("Group" as const) : ("User" as const),
-        displayName: objectId,
-        userPrincipalName: null,
-        failing: false,
-        provisionedAt: null,
+    const schema = jobSchema(record);
+    const requests = (body.parameters as unknown[]).map((p, i) => {
+      const parameter = (p ?? {}) as { ruleId?: unknown; subjects?: unknown };
+      const rule = schema.synchronizationRules.find((r) => r.id === parameter.ruleId);
+      if (!rule)
+        throw GraphErrors.badRequest(
+          `parameters[${i}].ruleId: '${String(parameter.ruleId)}' is not a rule of this job's schema; rules: ${schema.synchronizationRules.map((r) => `${r.id} (${r.name})`).join(", ")}.`,
+          "BadRequest",
+        );
+      if (!Array.isArray(parameter.subjects) || parameter.subjects.length === 0)
+        throw GraphErrors.badRequest(
+          `parameters[${i}].subjects: required, an array of {objectId, objectTypeName}.`,
+          "BadRequest",
+        );
+      return {
+        ruleId: rule.id,
+        subjects: parameter.subjects as { objectId?: unknown; objectTypeName?: unknown }[],
       };
-      const failed = !credentialsOk || object.failing;
-      req.tenant.provisioningLogs.push(
-        provisioningLogEntry(
+    });
+    const profile = connectorProfile(record.factoryTag);
+    const credentials = credentialProblem(profile, sp.secrets);
+    const spJson = sp.resource as { id: string; displayName: string; appId: string };
+    const startMs = this.now();
+    const results = requests.flatMap(({ ruleId, subjects }) =>
+      subjects.map((subject) => {
+        const objectId = String(subject.objectId ?? "").toLowerCase();
+        const assigned = sp.assignments.find((a) => a.id === objectId);
+        const known = req.tenant.directoryObjects?.[objectId];
+        const object: AssignmentRecord = assigned ?? {
+          id: objectId,
+          objectType: subject.objectTypeName === "Group" ? "Group" : "User",
+          displayName: String(known?.attributes.displayName ?? objectId),
+          userPrincipalName: (known?.attributes.userPrincipalName as string | undefined) ?? null,
+          failing: false,
+          provisionedAt: null,
+        };
+        const evaluated = assigned
+          ? evaluateAssignment(req.tenant, sp, schema, assigned, {
+              nowMs: startMs,
+              initialCycle: false,
+              targetSystem: profile.targetSystem,
+              ruleId,
+            })
+          : { outcome: notAssigned(object), commit: () => undefined };
+        const outcome = credentials ? credentialFailure(object, credentials) : evaluated.outcome;
+        const entry = provisioningLogEntry(
           {
             tenantId: req.tenant.tenantId,
             jobId: record.job.id,
@@ -281,19 +316,30 @@ export class SynchronizationJobsHandler extends BaseHandler {
             initiatorId: req.clientId,
           },
           object,
-          this.now(),
-          failed,
-        ),
-      );
-      if (assigned && !failed) assigned.provisionedAt = new Date(this.now()).toISOString();
-      return { objectId, result: failed ? "Failure" : "Success" };
-    });
+          startMs,
+          outcome,
+        );
+        req.tenant.provisioningLogs.push(entry);
+        if (!credentials && outcome.status !== "failure") {
+          evaluated.commit();
+          if (assigned) assigned.provisionedAt = new Date(startMs).toISOString();
+        }
+        return { object, outcome, entry };
+      }),
+    );
     this.commit();
-    const first = results[0] ?? { objectId: "", result: "Skipped" };
+    const first = results[0];
     return this.ok({
       "@odata.context": this.contextUrl(req, "microsoft.graph.stringKeyStringValuePair"),
-      key: JSON.stringify({ result: first.result, sourceIdentity: { id: first.objectId } }),
-      value: JSON.stringify(results),
+      ...onDemandPair(
+        first.object,
+        first.outcome,
+        first.entry,
+        startMs,
+        this.now(),
+        schema,
+        profile.targetSystem,
+      ),
     });
   };
 

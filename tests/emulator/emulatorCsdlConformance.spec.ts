@@ -168,13 +168,17 @@ describe("emulator: response bodies conform to the Graph CSDL @emulator", () => 
       );
       collect("synchronizationJob", "GET …/jobs", list.body.value);
       if (name === "Healthy") {
+        const schema = await graph.call<{ synchronizationRules: { id: string }[] }>(
+          "GET",
+          `/servicePrincipals/${spId}/synchronization/jobs/${job.body.id}/schema`,
+        );
         const pod = await graph.call(
           "POST",
           `/servicePrincipals/${spId}/synchronization/jobs/${job.body.id}/provisionOnDemand`,
           {
             parameters: [
               {
-                ruleId: "rule",
+                ruleId: schema.body.synchronizationRules[0].id,
                 subjects: [{ objectId: "00000000-0000-0000-0000-000000000001", objectTypeName: "User" }],
               },
             ],
