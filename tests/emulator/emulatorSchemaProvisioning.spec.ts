@@ -233,7 +233,7 @@ describe("emulator: provisioning follows the schema @emulator", () => {
     await nextEntries(jobId, 0, 5);
     const before = logsOf(jobId).length;
     const { connectEmulator } = await import("../../emulator");
-    const control = connectEmulator(emulator.controlUrl, emulator.caFile);
+    const control = connectEmulator(emulator.controlUrl, emulator.caFile, emulator.clientSecret);
     const id = await control.upsertUser({
       servicePrincipalId: spId,
       attributes: {
