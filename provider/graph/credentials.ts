@@ -134,8 +134,13 @@ export class AccessTokenCache {
     return this.inFlight;
   }
 
-  /** Forgets the cached token, so that the next call asks the credential again. */
-  invalidate(): void {
+  /**
+   * Forgets the cached token, so that the next call asks the credential again. With `token` (one
+   * Graph rejected), only when it is still the cached one: a caller that already got a newer token
+   * does not make everyone fetch yet another.
+   */
+  invalidate(token?: string): void {
+    if (token !== undefined && this.token?.token !== token) return;
     this.token = undefined;
     this.refreshAt = 0;
   }

@@ -19,11 +19,11 @@ import { GraphError } from "./graphError";
 import { createHttpsAgent } from "./httpsAgent";
 import { redact, registerSecret } from "./redaction";
 import type { PacerLane, RequestPacer } from "./requestPacer";
-import { clearPacers, pacerFor } from "./requestPacer";
+import { clearPacers, PacerDeadlineError, pacerFor } from "./requestPacer";
 import { parseRetryAfterMs } from "./retryAfter";
 import type { RetryEvent, RetryLimits, Sleep } from "./retryPolicy";
 import { defaultRetryStrategies, defaultSleep, sendWithRetry } from "./retryPolicy";
-import { THROTTLING_STATUSES } from "./retryStrategies";
+import { DEFAULT_THROTTLING_BUDGET_MS, THROTTLING_STATUSES } from "./retryStrategies";
 import type { RetryStrategy } from "./retryStrategies";
 import type {
   Application,
@@ -55,6 +55,11 @@ export interface GraphClientOptions {
   apiVersion?: ApiVersion;
   /** Returns a bearer token; called once per attempt. Overrides the connection's credential. */
   getToken?: () => Promise<string>;
+  /**
+   * Forgets `token`, which Graph rejected (401 InvalidAuthenticationToken), so that the next
+   * `getToken` gets a new one. Defaults to the connection's token cache; with `getToken`, to nothing.
+   */
+  invalidateToken?: (token: string) => void;
   /** Timeout of one HTTP request in milliseconds. Defaults to `connection.requestTimeoutSeconds` × 1000, else 60 000. */
   timeoutMs?: number;
   /** Extra CA (PEM file) to trust. Defaults to `connection.caFile`. */
@@ -80,6 +85,11 @@ interface GraphRequest {
   path: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
+  /**
+   * A POST that changes nothing (validateCredentials, parseExpression): the client may repeat it
+   * after a 5xx, reset or timeout, as for GET. Other POSTs are repeated only on 429 (design.md §5).
+   */
+  sideEffectFree?: boolean;
 }
 
 interface GraphCollection<T> {
@@ -143,10 +153,12 @@ function headerString(v: unknown): string | undefined {
 
 /**
  * Microsoft Graph client implementing {@link GraphApi}. Each method rejects with a
- * {@link GraphError} on failure, after the retries of design.md §5: 429/503/504 on any method,
- * waited as the response asks, within `retry.throttling.maxElapsedMs`; connection failures,
- * timeouts, 500 and 502 only on GET/PUT/PATCH/DELETE; no other status. Collections follow
- * `@odata.nextLink` to the end.
+ * {@link GraphError} on failure, after the retries of design.md §5: 429 on any method, 503/504 on
+ * GET/PUT/PATCH/DELETE and side-effect-free POSTs, waited as the response asks (at least a minimum),
+ * within `retry.throttling.maxElapsedMs`; connection failures, timeouts, 500 and 502 on the same
+ * repeatable requests, a few times; one new token after a 401 InvalidAuthenticationToken; nothing
+ * else. Any other POST failure goes to the resource, which looks up before repeating. Collections
+ * follow `@odata.nextLink` to the end.
  */
 export class GraphClient implements GraphApi {
   /** Versioned base URL, e.g. `https://graph.microsoft.com/v1.0`. */
@@ -156,6 +168,8 @@ export class GraphClient implements GraphApi {
   private readonly http: AxiosInstance;
   private readonly origin: string;
   private readonly getToken: () => Promise<string>;
+  private readonly invalidateToken: (token: string) => void;
+  private readonly throttlingBudgetMs: number;
   private readonly sleep: Sleep;
   private readonly now: () => number;
   private readonly strategies: RetryStrategy[];
@@ -173,9 +187,11 @@ export class GraphClient implements GraphApi {
     this.origin = new URL(this.baseUrl).origin;
     if (options.getToken) {
       this.getToken = options.getToken;
+      this.invalidateToken = options.invalidateToken ?? (() => undefined);
     } else if (conn) {
       const cache = tokenCacheFor(conn);
       this.getToken = () => cache.getToken();
+      this.invalidateToken = options.invalidateToken ?? ((token) => cache.invalidate(token));
     } else {
       throw new Error("GraphClient: options.getToken or options.connection is required");
     }
@@ -186,6 +202,7 @@ export class GraphClient implements GraphApi {
     this.sleep = options.sleep ?? defaultSleep;
     this.now = options.now ?? Date.now;
     this.strategies = defaultRetryStrategies(options.retry);
+    this.throttlingBudgetMs = options.retry?.throttling?.maxElapsedMs ?? DEFAULT_THROTTLING_BUDGET_MS;
     this.pacer = options.pacer || undefined;
     this.log = options.log;
     this.maxPages = options.maxPages ?? 10_000;
@@ -303,7 +320,8 @@ export class GraphClient implements GraphApi {
     if (request.templateId !== undefined) body.templateId = request.templateId;
     if (request.credentials !== undefined) body.credentials = request.credentials;
     if (request.useSavedCredentials !== undefined) body.useSavedCredentials = request.useSavedCredentials;
-    await this.send({ method: "POST", path, body });
+    // Validation saves nothing: a lost response is simply asked again.
+    await this.send({ method: "POST", path, body, sideEffectFree: true });
   }
 
   async putSynchronizationSecrets(
@@ -485,22 +503,36 @@ export class GraphClient implements GraphApi {
     };
   }
 
-  /** Sends `request` with retries and pacing; resolves with the parsed body (undefined when empty). */
+  /**
+   * Sends `request` with retries and pacing; resolves with the parsed body (undefined when empty).
+   * A wait in the shared pacer never outlasts the request's retry budget (a {@link GraphError.THROTTLED}
+   * failure instead), and a token Graph rejects as invalid is replaced once (design.md §5).
+   */
   private async send<T>(request: GraphRequest): Promise<{ status: number; data: T | undefined }> {
     const { url, path } = this.target(request);
     const lane: PacerLane = request.method === "GET" ? "read" : "write";
+    const deadline = this.now() + this.throttlingBudgetMs;
+    let tokenRenewed = false;
     return sendWithRetry(
       request.method,
       async () => {
-        const release = await this.pacer?.acquire(lane);
-        const token = await this.getToken();
-        // Once per token, not per request: the same token serves a whole fleet.
-        if (token !== this.registeredToken) {
-          registerSecret(token);
-          this.registeredToken = token;
+        const release = await this.acquire(lane, deadline, request.method, path);
+        let token = await this.token();
+        let clientRequestId = randomUUID();
+        let response = await this.attempt(request, url, path, token, clientRequestId);
+        if (
+          !tokenRenewed &&
+          response.status === 401 &&
+          this.toGraphError(request.method, path, clientRequestId, response).code ===
+            "InvalidAuthenticationToken"
+        ) {
+          // A cached token revoked or expired early: drop it, get a new one, send once more (once).
+          tokenRenewed = true;
+          this.invalidateToken(token);
+          token = await this.token();
+          clientRequestId = randomUUID();
+          response = await this.attempt(request, url, path, token, clientRequestId);
         }
-        const clientRequestId = randomUUID();
-        const response = await this.attempt(request, url, path, token, clientRequestId);
         if (response.status >= 200 && response.status < 300) {
           this.pacer?.onSuccess(lane);
           return {
@@ -523,8 +555,50 @@ export class GraphClient implements GraphApi {
         sleep: this.sleep,
         now: this.now,
         onRetry: this.log ? (event) => this.logRetry(event) : undefined,
+        sideEffectFree: request.sideEffectFree,
       },
     );
+  }
+
+  /** A bearer token, registered for redaction once per token (the same token serves a whole fleet). */
+  private async token(): Promise<string> {
+    const token = await this.getToken();
+    if (token !== this.registeredToken) {
+      registerSecret(token);
+      this.registeredToken = token;
+    }
+    return token;
+  }
+
+  /**
+   * The pacer's release for a request of `lane`, or a {@link GraphError.THROTTLED} failure (429, not
+   * sent) when the lane is held past the request's deadline.
+   */
+  private async acquire(
+    lane: PacerLane,
+    deadline: number,
+    method: string,
+    path: string,
+  ): Promise<number | undefined> {
+    if (!this.pacer) return undefined;
+    try {
+      return await this.pacer.acquire(lane, deadline);
+    } catch (e) {
+      if (!(e instanceof PacerDeadlineError)) throw e;
+      const seconds = Math.ceil(e.waitMs / 1000);
+      throw new GraphError({
+        statusCode: 429,
+        code: GraphError.THROTTLED,
+        graphMessage:
+          `not sent: Graph throttled the ${e.lane === "read" ? "reads" : "writes"} of this tenant and app ` +
+          `(${e.lane} lane), which wait ${seconds} s more (until ${new Date(e.releaseAt).toISOString()}), longer than this ` +
+          `request may wait (${Math.round(this.throttlingBudgetMs / 1000)} s in all). Nothing was sent. Run again after ` +
+          `that time, and send fewer requests at once (e.g. a lower pulumi up --parallel)`,
+        method,
+        path,
+        retryAfterMs: e.waitMs,
+      });
+    }
   }
 
   private logRetry(event: RetryEvent): void {

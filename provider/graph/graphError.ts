@@ -84,6 +84,11 @@ export class GraphError extends Error {
   static readonly TIMEOUT = "TIMEOUT";
   /** `code` of a response whose body is not the JSON Graph promises. */
   static readonly PARSE_ERROR = "PARSE_ERROR";
+  /**
+   * `code` of a request never sent because its lane was throttled past the request's own deadline
+   * (statusCode 429: Graph's verdict on the lane, not on this request, which was not applied).
+   */
+  static readonly THROTTLED = "THROTTLED";
 
   /** HTTP status; 0 when no response arrived. */
   readonly statusCode: number;

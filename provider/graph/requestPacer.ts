@@ -44,6 +44,7 @@ export interface RequestPacerOptions {
 }
 
 interface LaneState {
+  name: PacerLane;
   blockedUntil: number;
   intervalMs: number;
   nextReleaseAt: number;
@@ -58,8 +59,38 @@ interface LaneState {
   outcomes: Uint8Array;
   outcomeAt: number;
   throttledInWindow: number;
-  queue: ((release: number) => void)[];
+  queue: Waiter[];
   pumping: boolean;
+}
+
+/** A request waiting in a lane: released with its number, or refused when its deadline comes first. */
+interface Waiter {
+  resolve: (release: number) => void;
+  reject: (error: PacerDeadlineError) => void;
+  deadline: number;
+}
+
+/**
+ * Why {@link RequestPacer.acquire} refused a request: its lane is held (Retry-After, pacing) until
+ * after the request's own deadline, so it fails now instead of waiting past it. Not sent: not applied.
+ */
+export class PacerDeadlineError extends Error {
+  constructor(
+    /** The throttled lane. */
+    readonly lane: PacerLane,
+    /** Epoch ms when the lane would release the request at the earliest. */
+    readonly releaseAt: number,
+    /** Milliseconds from the refusal to `releaseAt`. */
+    readonly waitMs: number,
+    /** The request's deadline (epoch ms). */
+    readonly deadline: number,
+  ) {
+    super(
+      `the ${lane} lane is throttled for ${Math.ceil(waitMs / 1000)} s more (until ${new Date(releaseAt).toISOString()}), ` +
+        `past this request's deadline (${new Date(deadline).toISOString()})`,
+    );
+    this.name = "PacerDeadlineError";
+  }
 }
 
 /** A snapshot of one lane (for tests, benchmarks and logs). */
@@ -117,7 +148,8 @@ export class RequestPacer {
         `RequestPacer: evidenceThreshold must be an integer from 1 to evidenceWindow (${window}), got ${this.evidenceThreshold}`,
       );
     }
-    const lane = (): LaneState => ({
+    const lane = (name: PacerLane): LaneState => ({
+      name,
       blockedUntil: 0,
       intervalMs: 0,
       nextReleaseAt: 0,
@@ -131,20 +163,26 @@ export class RequestPacer {
       queue: [],
       pumping: false,
     });
-    this.lanes = { read: lane(), write: lane() };
+    this.lanes = { read: lane("read"), write: lane("write") };
   }
 
   /**
    * Resolves when a request of `lane` may be sent, with its release number (1, 2, …), which the
-   * caller hands back to {@link onThrottled} if that request is throttled.
+   * caller hands back to {@link onThrottled} if that request is throttled. A shared wait never
+   * outlasts the request's own `deadline` (epoch ms; its retry budget): when the lane cannot
+   * release it by then, it rejects with a {@link PacerDeadlineError} as soon as that is known.
    */
-  acquire(lane: PacerLane): Promise<number> {
+  acquire(lane: PacerLane, deadline = Infinity): Promise<number> {
     const s = this.lanes[lane];
-    if (s.intervalMs === 0 && s.queue.length === 0 && this.now() >= s.blockedUntil) {
+    const now = this.now();
+    if (s.intervalMs === 0 && s.queue.length === 0 && now >= s.blockedUntil) {
       return Promise.resolve(this.release(s));
     }
-    return new Promise<number>((resolve) => {
-      s.queue.push(resolve);
+    if (s.blockedUntil > deadline) {
+      return Promise.reject(new PacerDeadlineError(lane, s.blockedUntil, s.blockedUntil - now, deadline));
+    }
+    return new Promise<number>((resolve, reject) => {
+      s.queue.push({ resolve, reject, deadline });
       if (!s.pumping) void this.pump(s);
     });
   }
@@ -164,6 +202,8 @@ export class RequestPacer {
     if (s.intervalMs === 0 && s.throttledInWindow < this.evidenceThreshold) return;
     const now = this.now();
     s.blockedUntil = Math.max(s.blockedUntil, now + retryAfterMs);
+    // Waiters that the new hold keeps past their deadline learn it now, not when the pump wakes.
+    this.refuseLate(s, s.blockedUntil, now);
     const learned = Math.min(Math.max(retryAfterMs, this.minIntervalMs), this.maxIntervalMs);
     const fresh =
       release === undefined
@@ -190,6 +230,18 @@ export class RequestPacer {
       s.largestWaitMs = Math.max(s.largestWaitMs, learned);
       s.intervalMs = Math.max(s.intervalMs, learned);
     }
+  }
+
+  /**
+   * Rejects the waiters of `s` whose deadline comes before `releaseAt` (the earliest release of any
+   * of them); true when there were any.
+   */
+  private refuseLate(s: LaneState, releaseAt: number, now: number): boolean {
+    const late = s.queue.filter((w) => w.deadline < releaseAt);
+    if (late.length === 0) return false;
+    s.queue = s.queue.filter((w) => w.deadline >= releaseAt);
+    for (const w of late) w.reject(new PacerDeadlineError(s.name, releaseAt, releaseAt - now, w.deadline));
+    return true;
   }
 
   private release(s: LaneState): number {
@@ -235,10 +287,11 @@ export class RequestPacer {
         const now = this.now();
         const releaseAt = Math.max(s.blockedUntil, s.intervalMs > 0 ? s.nextReleaseAt : 0);
         if (now < releaseAt) {
+          if (this.refuseLate(s, releaseAt, now)) continue;
           await this.sleep(releaseAt - now);
           continue;
         }
-        s.queue.shift()?.(this.release(s));
+        s.queue.shift()?.resolve(this.release(s));
         s.nextReleaseAt = now + s.intervalMs;
       }
     } finally {

@@ -4,7 +4,7 @@
  */
 import { GraphError, isGraphError } from "./graphError";
 import type { RetryStrategy } from "./retryStrategies";
-import { throttlingStrategy, transientStrategy } from "./retryStrategies";
+import { IDEMPOTENT_METHODS, throttlingStrategy, transientStrategy } from "./retryStrategies";
 import type { ThrottlingStrategyOptions, TransientStrategyOptions } from "./retryStrategies";
 
 /** Waits `ms` milliseconds. */
@@ -32,6 +32,11 @@ export interface RetryPolicyOptions {
   now?: () => number;
   /** Called before each wait. */
   onRetry?: (event: RetryEvent) => void;
+  /**
+   * The request changes nothing (a POST such as validateCredentials): a lost response or a 5xx may be
+   * retried as for GET. Defaults to false: a POST is retried only on 429 (design.md §5).
+   */
+  sideEffectFree?: boolean;
 }
 
 /** Options of the default strategies, as `GraphClient` exposes them. */
@@ -64,6 +69,7 @@ export async function sendWithRetry<T>(
   const start = now();
   const retriesByStrategy = new Map<string, number>();
   const upperMethod = method.toUpperCase();
+  const repeatable = options.sideEffectFree === true || IDEMPOTENT_METHODS.includes(upperMethod);
   for (let attempt = 1; ; attempt++) {
     try {
       return await send(attempt);
@@ -78,6 +84,7 @@ export async function sendWithRetry<T>(
           attempt,
           strategyRetries: retriesByStrategy.get(strategy.name) ?? 0,
           elapsedMs: now() - start,
+          repeatable,
         });
         if ("skip" in decision) continue;
         if ("giveUp" in decision) throw e.withNote(decision.giveUp, attempt);

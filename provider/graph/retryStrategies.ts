@@ -16,6 +16,16 @@ export interface RetryContext {
   strategyRetries: number;
   /** Milliseconds since the first attempt began. */
   elapsedMs: number;
+  /**
+   * True when repeating the request cannot apply it twice: not a POST, or a POST marked
+   * `sideEffectFree` (validateCredentials). Defaults to "method is not POST".
+   */
+  repeatable?: boolean;
+}
+
+/** Whether a failure that may have been applied can be repeated by the client (design.md §5). */
+export function isRepeatable(context: Pick<RetryContext, "method" | "repeatable">): boolean {
+  return context.repeatable ?? IDEMPOTENT_METHODS.includes(context.method);
 }
 
 /**
@@ -52,31 +62,54 @@ export interface ThrottlingStrategyOptions {
   baseDelayMs?: number;
   /** Largest backoff when the response names no wait. Defaults to 60 000 ms. */
   maxDelayMs?: number;
+  /**
+   * The shortest wait: a named wait below it is raised to it, so that `x-ms-retry-after-ms: 1` cannot
+   * make a hot loop. Defaults to 100 ms. (A wait of zero or less, or a past date, names no wait: backoff.)
+   */
+  minDelayMs?: number;
   /** Source of jitter in [0, 1). Defaults to Math.random. */
   random?: () => number;
 }
+
+/** Default of {@link ThrottlingStrategyOptions.maxElapsedMs}: how long one request may be throttled. */
+export const DEFAULT_THROTTLING_BUDGET_MS = 600_000;
 
 /** HTTP statuses by which Graph refuses a request without acting on it (graph-api.md §11). */
 export const THROTTLING_STATUSES: readonly number[] = [429, 503, 504];
 
 /**
- * 429, 503 and 504 on any method (the server refused the request, so even a POST is safe to repeat):
- * wait what the response asks (`x-ms-retry-after-ms`, else `Retry-After`), else exponential backoff;
- * bounded by elapsed time, not by a count, so throttled fleets complete (design.md §5).
+ * 429 on any method (Graph refused the request without acting on it, so even a POST is safe to
+ * repeat); 503 and 504 only on repeatable requests (a gateway can answer them after the backend
+ * acted: a POST goes to the resource's look-up instead). Waits what the response asks
+ * (`x-ms-retry-after-ms`, else `Retry-After`), at least `minDelayMs`; a wait of zero or less (a past
+ * date, `Retry-After: 0`) or none at all ⇒ exponential backoff. Bounded by elapsed time, not by a
+ * count, so throttled fleets complete (design.md §5).
  */
 export function throttlingStrategy(options: ThrottlingStrategyOptions = {}): RetryStrategy {
-  const maxElapsedMs = options.maxElapsedMs ?? 600_000;
+  const maxElapsedMs = options.maxElapsedMs ?? DEFAULT_THROTTLING_BUDGET_MS;
   const baseDelayMs = options.baseDelayMs ?? 1_000;
   const maxDelayMs = options.maxDelayMs ?? 60_000;
+  const minDelayMs = options.minDelayMs ?? 100;
   const random = options.random ?? Math.random;
   return {
     name: "throttling",
-    decide({ error, strategyRetries, elapsedMs }) {
+    decide(context) {
+      const { error, strategyRetries, elapsedMs } = context;
       if (!THROTTLING_STATUSES.includes(error.statusCode)) return { skip: true };
-      const wait = error.retryAfterMs ?? exponentialDelayMs(strategyRetries, baseDelayMs, maxDelayMs, random);
+      // Refused by our own pacer: waiting longer is what it already ruled out.
+      if (error.code === GraphError.THROTTLED) return { skip: true };
+      if (error.statusCode !== 429 && !isRepeatable(context)) return { skip: true };
+      const named = error.retryAfterMs;
+      const wait =
+        named !== undefined && named > 0
+          ? Math.max(named, minDelayMs)
+          : Math.max(exponentialDelayMs(strategyRetries, baseDelayMs, maxDelayMs, random), minDelayMs);
       if (elapsedMs + wait > maxElapsedMs) {
         return {
-          giveUp: `(gave up: still throttled after ${Math.round(elapsedMs / 1000)} s; the limit is ${Math.round(maxElapsedMs / 1000)} s)`,
+          giveUp:
+            `(gave up: still throttled after ${Math.round(elapsedMs / 1000)} s, and asked to wait ` +
+            `${Math.round(wait / 1000)} s more; the limit is ${Math.round(maxElapsedMs / 1000)} s; run again later, ` +
+            `with fewer requests at once)`,
         };
       }
       return { retryAfterMs: wait };
@@ -111,9 +144,10 @@ export function isTransientFailure(error: GraphError): boolean {
 }
 
 /**
- * Connection reset, timeout, 500 and 502 — retried only for GET, PUT, PATCH and DELETE, with
- * exponential backoff and jitter, a few times. Never for POST: a POST whose response was lost may
- * have been applied, so the resource looks up before repeating it (design.md §3, §5).
+ * Connection reset, timeout, 500 and 502 — retried only for repeatable requests (GET, PUT, PATCH,
+ * DELETE, and POSTs marked `sideEffectFree`), with exponential backoff and jitter, a few times. Never
+ * for another POST: one whose response was lost may have been applied, so the resource looks up
+ * before repeating it (design.md §3, §5).
  */
 export function transientStrategy(options: TransientStrategyOptions = {}): RetryStrategy {
   const maxRetries = options.maxRetries ?? 3;
@@ -122,8 +156,9 @@ export function transientStrategy(options: TransientStrategyOptions = {}): Retry
   const random = options.random ?? Math.random;
   return {
     name: "transient",
-    decide({ method, error, strategyRetries, attempt }) {
-      if (!isTransientFailure(error) || !IDEMPOTENT_METHODS.includes(method)) return { skip: true };
+    decide(context) {
+      const { error, strategyRetries, attempt } = context;
+      if (!isTransientFailure(error) || !isRepeatable(context)) return { skip: true };
       if (strategyRetries >= maxRetries) return { giveUp: `(gave up after ${attempt} attempts)` };
       return { retryAfterMs: exponentialDelayMs(strategyRetries, baseDelayMs, maxDelayMs, random) };
     },

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { GraphApi, SynchronizationJob } from "../graph/types";
 import type { ConnectionSettings } from "./connectionArgs";
-import { failure, isNotFound, ResourceInitError } from "./graphFailures";
+import { failure, isNotFound, mayHaveBeenApplied, messageOf, ResourceInitError } from "./graphFailures";
 import { describeQuarantine, isQuarantined, quarantineOf, type QuarantineOutput } from "./jobSummary";
 import { changedProperties, sameValue } from "./propertyDiff";
 import type { ProviderDeps } from "./providerDeps";
@@ -161,9 +161,14 @@ export function createJobStartProvider(deps: ProviderDeps): pulumi.dynamic.Resou
         try {
           await client.restartSynchronizationJob(sp, jobId, scope);
         } catch (error) {
-          throw failure(
-            `Restarting synchronization job ${jobId} of service principal ${sp} (scope ${scope})`,
-            error,
+          const what = `Restarting synchronization job ${jobId} of service principal ${sp} (scope ${scope})`;
+          if (!mayHaveBeenApplied(error)) throw failure(what, error);
+          // Whether a lost restart was applied cannot be read from the job, so it is not repeated
+          // blindly: the update fails with the old triggers kept in state, and the next up restarts.
+          throw new Error(
+            `${what}: ${messageOf(error)}. The restart may have been applied (its response was lost); ` +
+              `run again to restart the job once more (a second restart with the same scope only repeats the reset).`,
+            { cause: error },
           );
         }
         started = await start(client, sp, jobId);
@@ -182,18 +187,40 @@ export function createJobStartProvider(deps: ProviderDeps): pulumi.dynamic.Resou
 
     async delete(_id: string, props: JobStartOutputs) {
       const client = deps.clientFor(props.connection);
+      const { servicePrincipalId: sp, jobId } = props;
+      const what = `Pausing synchronization job ${jobId} of service principal ${sp}`;
+      const pause = () => client.pauseSynchronizationJob(sp, jobId);
       try {
-        await client.pauseSynchronizationJob(props.servicePrincipalId, props.jobId);
+        await pause();
       } catch (error) {
-        if (!isNotFound(error)) {
-          throw failure(
-            `Pausing synchronization job ${props.jobId} of service principal ${props.servicePrincipalId}`,
-            error,
-          );
+        if (isNotFound(error)) return;
+        if (!mayHaveBeenApplied(error)) throw failure(what, error);
+        // The response was lost: look before pausing again.
+        let job: SynchronizationJob;
+        try {
+          job = await client.getSynchronizationJob(sp, jobId);
+        } catch (readError) {
+          if (isNotFound(readError)) return;
+          throw lostAndUnread(what, error, readError);
+        }
+        if (job.schedule?.state === "Paused") return;
+        try {
+          await pause();
+        } catch (again) {
+          if (!isNotFound(again)) throw failure(`${what} (second attempt)`, again);
         }
       }
     },
   };
+
+  /** The error for a POST whose response was lost and whose effect could not be read back. */
+  function lostAndUnread(what: string, lost: unknown, readError: unknown): Error {
+    return new Error(
+      `${what} lost its response (${messageOf(lost)}), and reading the job to see whether it was applied ` +
+        `failed: ${messageOf(readError)}. Run again.`,
+      { cause: readError },
+    );
+  }
 
   async function readJob(client: GraphApi, sp: string, jobId: string): Promise<SynchronizationJob> {
     try {
@@ -203,11 +230,29 @@ export function createJobStartProvider(deps: ProviderDeps): pulumi.dynamic.Resou
     }
   }
 
+  /**
+   * POSTs start. When the response is lost (5xx, reset, timeout: the start may have been applied),
+   * the job is read first and started once more only if it still needs it: Graph asks callers not to
+   * start a running job (graph-api.md §5).
+   */
   async function start(client: GraphApi, sp: string, jobId: string): Promise<true> {
+    const what = `Starting synchronization job ${jobId} of service principal ${sp}`;
     try {
       await client.startSynchronizationJob(sp, jobId);
     } catch (error) {
-      throw failure(`Starting synchronization job ${jobId} of service principal ${sp}`, error);
+      if (!mayHaveBeenApplied(error)) throw failure(what, error);
+      let job: SynchronizationJob;
+      try {
+        job = await client.getSynchronizationJob(sp, jobId);
+      } catch (readError) {
+        throw lostAndUnread(what, error, readError);
+      }
+      if (!needsStart(job)) return true;
+      try {
+        await client.startSynchronizationJob(sp, jobId);
+      } catch (again) {
+        throw failure(`${what} (second attempt)`, again);
+      }
     }
     return true;
   }

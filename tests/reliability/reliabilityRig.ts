@@ -37,8 +37,17 @@ export interface Rig {
   renew(): void;
 }
 
+/** Options of {@link startRig}. */
+export interface RigOptions {
+  /**
+   * Client request timeout in ms. Defaults to {@link CLIENT_TIMEOUT_MS}, short so that "timeout"
+   * faults resolve fast; a suite without them should allow more, or a loaded machine fakes timeouts.
+   */
+  timeoutMs?: number;
+}
+
 /** Starts an emulator and builds the rig over it. */
-export async function startRig(): Promise<Rig> {
+export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const emulator = await startEmulator({});
   const connection = resolveConnection(emulatorConnection(emulator), undefined, {});
   const logLines: string[] = [];
@@ -50,7 +59,7 @@ export async function startRig(): Promise<Rig> {
     renew() {
       const client = new GraphClient({
         connection,
-        timeoutMs: CLIENT_TIMEOUT_MS,
+        timeoutMs: options.timeoutMs ?? CLIENT_TIMEOUT_MS,
         retry: {
           throttling: { baseDelayMs: 5, maxDelayMs: 20, maxElapsedMs: 10_000 },
           transient: { baseDelayMs: 5, maxDelayMs: 20, maxRetries: 3 },

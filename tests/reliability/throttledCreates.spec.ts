@@ -11,7 +11,8 @@ describe("50 concurrent GalleryApp creates under throttling @reliability @emulat
   let rig: Rig;
 
   before(async () => {
-    rig = await startRig();
+    // No timeout faults here: a generous request timeout keeps a loaded machine from faking them.
+    rig = await startRig({ timeoutMs: 10_000 });
   });
   after(async () => {
     await rig?.emulator.stop();

@@ -10,6 +10,7 @@ import {
 } from "../../../provider/graph/graphClient";
 import type { GraphClientOptions } from "../../../provider/graph/graphClient";
 import { GraphError, isGraphError } from "../../../provider/graph/graphError";
+import { AccessTokenCache } from "../../../provider/graph/credentials";
 import { RequestPacer } from "../../../provider/graph/requestPacer";
 import type { GraphApi } from "../../../provider/graph/types";
 import { graphErrorBody, startScriptedGraphServer } from "../../helpers/scriptedGraphServer";
@@ -529,7 +530,7 @@ describe("GraphClient", () => {
   });
 
   describe("retries over HTTP", () => {
-    it("should wait x-ms-retry-after-ms, then Retry-After seconds, then an HTTP date, on a POST", async () => {
+    it("should wait x-ms-retry-after-ms, then Retry-After seconds, then an HTTP date", async () => {
       server.enqueue(
         {
           status: 429,
@@ -538,10 +539,10 @@ describe("GraphClient", () => {
         },
         { status: 503, body: graphErrorBody("ServiceUnavailable", "Busy."), headers: { "Retry-After": "3" } },
         { status: 504, body: "", headers: { "Retry-After": new Date(clock + 20_000).toUTCString() } },
-        { status: 201, body: { id: JOB, templateId: "aws" } },
+        { status: 200, body: { id: JOB, templateId: "aws" } },
       );
       const getToken = sinon.stub().callsFake(async () => `tok-${getToken.callCount}`);
-      const jobResult = await client({ getToken }).createSynchronizationJob(SP, "aws");
+      const jobResult = await client({ getToken }).getSynchronizationJob(SP, JOB);
       expect(jobResult.id).to.equal(JOB);
       // The date is 20 s after the first attempt, which was 3.75 s of waiting ago.
       expect(sleeps).to.deep.equal([750, 3_000, 16_250]);
@@ -554,6 +555,110 @@ describe("GraphClient", () => {
         "Bearer tok-3",
         "Bearer tok-4",
       ]);
+    });
+
+    // Issue 10 item 1: only 429 is retried on a POST; a 5xx may come after the backend acted.
+    it("should retry a 429 on a POST, but hand a 503, 504, 500 or 502 on a POST to the caller", async () => {
+      server.enqueue(
+        { status: 429, body: graphErrorBody("TooManyRequests", "Slow."), headers: { "Retry-After": "2" } },
+        { status: 201, body: { application: { id: "a" }, servicePrincipal: { id: "s" } } },
+      );
+      const made = await client().instantiateApplicationTemplate("tpl", "x");
+      expect(made.application.id).to.equal("a");
+      expect(sleeps).to.deep.equal([2_000]);
+      for (const status of [503, 504, 500, 502]) {
+        server.requests.length = 0;
+        server.enqueue({ status, body: graphErrorBody("Busy", "Later."), headers: { "Retry-After": "1" } });
+        const err = await client()
+          .createSynchronizationJob(SP, "aws")
+          .catch((e) => e);
+        expect(err.statusCode, `${status}`).to.equal(status);
+        expect(server.requests, `${status} sent once`).to.have.length(1);
+      }
+      expect(sleeps).to.deep.equal([2_000]);
+    });
+
+    it("should retry validateCredentials (sideEffectFree) after a 503, a 500 and a reset", async () => {
+      server.enqueue(
+        { status: 503, body: graphErrorBody("ServiceUnavailable", "Busy."), headers: { "Retry-After": "1" } },
+        { status: 500, body: graphErrorBody("InternalServerError", "Oops.") },
+        { reset: true },
+        { status: 204 },
+      );
+      await client().validateCredentials(SP, {
+        jobId: JOB,
+        credentials: [{ key: "SecretToken", value: "validate-me-please" }],
+      });
+      expect(server.requests.map((r) => r.method)).to.deep.equal(["POST", "POST", "POST", "POST"]);
+      expect(sleeps).to.have.length(3);
+    });
+
+    // Issue 10 item 2: no zero-delay loop, whatever the wait headers say.
+    it("should wait at least the backoff minimum on Retry-After 0, negative, a past date, x-ms-retry-after-ms 0", async () => {
+      server.enqueue(
+        { status: 429, body: "", headers: { "Retry-After": "0" } },
+        { status: 429, body: "", headers: { "Retry-After": "-5" } },
+        { status: 429, body: "", headers: { "Retry-After": new Date(clock - 60_000).toUTCString() } },
+        { status: 429, body: "", headers: { "x-ms-retry-after-ms": "0" } },
+        { status: 503, body: "", headers: { "x-ms-retry-after-ms": "0", "Retry-After": "0" } },
+        { status: 204 },
+      );
+      await client({ retry: { throttling: { random: () => 0 } } }).deleteApplication("x");
+      expect(server.requests).to.have.length(6);
+      // The exponential backoff, as if no wait had been named: 0.5, 1, 2, 4, 8 s with random() = 0.
+      expect(sleeps).to.deep.equal([500, 1_000, 2_000, 4_000, 8_000]);
+    });
+
+    // Issue 10 item 6: a cached token that Graph rejects is replaced once.
+    it("should drop a rejected cached token, get a new one and send once more", async () => {
+      const issued = ["revoked-token-1", "fresh-token-2", "fresh-token-3"];
+      const credential = {
+        getToken: sinon
+          .stub()
+          .callsFake(async () => ({ token: issued.shift()!, expiresOnTimestamp: clock + 3_600_000 })),
+      };
+      const cache = new AccessTokenCache(credential, "https://graph.example.test/.default", {
+        now: () => clock,
+      });
+      expect(await cache.getToken()).to.equal("revoked-token-1"); // cached by an earlier call
+      const invalid = graphErrorBody(
+        "InvalidAuthenticationToken",
+        "Access token has expired or is not yet valid.",
+      );
+      server.enqueue({ status: 401, body: invalid }, { status: 200, body: { id: SP } });
+      const g = client({ getToken: () => cache.getToken(), invalidateToken: (t) => cache.invalidate(t) });
+      const sp = await g.getServicePrincipal(SP);
+      expect(sp.id).to.equal(SP);
+      expect(server.requests.map((r) => r.headers.authorization)).to.deep.equal([
+        "Bearer revoked-token-1",
+        "Bearer fresh-token-2",
+      ]);
+      expect(credential.getToken.callCount).to.equal(2);
+      // Later calls use the new token from the cache.
+      server.enqueue({ status: 200, body: { id: SP } });
+      await g.getServicePrincipal(SP);
+      expect(server.requests[2].headers.authorization).to.equal("Bearer fresh-token-2");
+      expect(sleeps).to.deep.equal([]);
+    });
+
+    it("should renew a rejected token only once: a second 401 fails with the hint", async () => {
+      const invalid = graphErrorBody("InvalidAuthenticationToken", "Access token validation failure.");
+      server.enqueue({ status: 401, body: invalid }, { status: 401, body: invalid });
+      const getToken = sinon.stub().callsFake(async () => `tok-${getToken.callCount}`);
+      const invalidateToken = sinon.spy();
+      const err = await client({ getToken, invalidateToken })
+        .startSynchronizationJob(SP, JOB)
+        .catch((e) => e);
+      expect(err.statusCode).to.equal(401);
+      expect(err.message).to.contain("the access token was rejected; check tenantId");
+      expect(server.requests).to.have.length(2);
+      expect(invalidateToken.args).to.deep.equal([["tok-1"]]);
+      // A 401 about permissions (not the token) is not retried at all.
+      server.enqueue({ status: 401, body: graphErrorBody("Unauthorized", "Insufficient privileges.") });
+      await client({ getToken })
+        .getSynchronizationJob(SP, JOB)
+        .catch((e) => e);
+      expect(server.requests).to.have.length(3);
     });
 
     it("should back off on a 429 without any wait header", async () => {
@@ -678,6 +783,51 @@ describe("GraphClient", () => {
       await client({ pacer }).deleteApplication("x");
       expect(pacer.state("write")).to.include({ intervalMs: 0, blockedUntil: 0, recentThrottled: 1 });
       expect(sleeps).to.deep.equal([400]);
+    });
+
+    // Issue 10 item 3: Retry-After 3600 on a throttled lane must not hold the waiting requests for an hour.
+    it("should fail waiting requests at once, saying so, when a Retry-After holds their lane past their budget", async () => {
+      const pacerSleeps: number[] = [];
+      const pacer = new RequestPacer({
+        now: () => clock,
+        // The pacer's own wait never ends here: only a refusal can settle the waiters.
+        sleep: (ms) => new Promise(() => void pacerSleeps.push(ms)),
+        evidenceThreshold: 1,
+      });
+      let answer!: () => void;
+      const gate = new Promise<void>((resolve) => (answer = resolve));
+      server.enqueue(async () => {
+        await gate;
+        return {
+          status: 429,
+          body: graphErrorBody("TooManyRequests", "Slow."),
+          headers: { "Retry-After": "3600" },
+        };
+      });
+      const g = client({ pacer });
+      const inFlight = g.deleteApplication("first").catch((e) => e);
+      while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      pacer.onThrottled("write", 30_000); // the lane is throttled: others queue for 30 s
+      const waiting = ["a", "b", "c"].map((id) => g.deleteApplication(id).catch((e) => e));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(pacer.state("write").waiting).to.equal(3);
+      answer();
+      const errors = await Promise.all(waiting);
+      for (const err of errors) {
+        expect(isGraphError(err)).to.equal(true);
+        expect(err.statusCode).to.equal(429);
+        expect(err.code).to.equal(GraphError.THROTTLED);
+        expect(err.message).to.match(
+          /^DELETE \/applications\/[abc]: 429 THROTTLED: not sent: Graph throttled the writes/,
+        );
+        expect(err.message).to.contain("(write lane), which wait 3600 s more");
+        expect(err.message).to.contain("Run again after");
+      }
+      const first = await inFlight;
+      expect(first.message).to.match(/gave up: still throttled after 0 s, and asked to wait 3600 s more/);
+      expect(server.requests, "nothing else was sent").to.have.length(1);
+      expect(sleeps, "no retry wait").to.deep.equal([]);
+      expect(clock, "no time passed on the fake clock").to.equal(Date.parse("2026-01-01T00:00:00Z"));
     });
 
     it("should tell the shared pacer about throttling so other writes wait", async () => {

@@ -1,6 +1,11 @@
 import { expect } from "chai";
 import sinon from "sinon";
-import { RequestPacer, clearPacers, pacerFor } from "../../../provider/graph/requestPacer";
+import {
+  PacerDeadlineError,
+  RequestPacer,
+  clearPacers,
+  pacerFor,
+} from "../../../provider/graph/requestPacer";
 import type { PacerLane } from "../../../provider/graph/requestPacer";
 
 describe("RequestPacer", () => {
@@ -49,6 +54,34 @@ describe("RequestPacer", () => {
     await clock.tickAsync(2_000);
     expect(released).to.deep.equal([100, 400, 700, 1000]);
     expect(pacer.state("write").intervalMs).to.equal(300);
+  });
+
+  // Issue 10 item 3: a shared wait never outlasts the waiting request's own deadline.
+  it("should refuse waiters at once when a Retry-After holds the lane past their deadline", async () => {
+    const pacer = new RequestPacer({ evidenceThreshold: 1 });
+    pacer.onThrottled("write", 30_000);
+    const outcomes: string[] = [];
+    const wait = (deadline: number) =>
+      pacer.acquire("write", deadline).then(
+        () => outcomes.push(`released at ${Date.now()}`),
+        (e: PacerDeadlineError) => outcomes.push(`${e.name} ${e.lane} ${e.waitMs} ms at ${Date.now()}`),
+      );
+    void wait(600_000);
+    void wait(600_000);
+    void wait(Infinity);
+    await clock.tickAsync(1_000);
+    expect(outcomes, "all wait for the 30 s hold").to.deep.equal([]);
+    pacer.onThrottled("write", 3_600_000);
+    await clock.tickAsync(0);
+    expect(outcomes).to.deep.equal([
+      "PacerDeadlineError write 3600000 ms at 1000",
+      "PacerDeadlineError write 3600000 ms at 1000",
+    ]);
+    // A newcomer whose deadline the hold passes is refused without queueing.
+    const late = await pacer.acquire("write", 700_000).catch((e: PacerDeadlineError) => e);
+    expect(late).to.be.instanceOf(PacerDeadlineError);
+    expect((late as PacerDeadlineError).message).to.match(/the write lane is throttled for 3600 s more/);
+    expect(pacer.state("write").waiting, "the request without a deadline still waits").to.equal(1);
   });
 
   it("should grow the interval at most once per cooldown, up to twice the largest wait and the cap", () => {

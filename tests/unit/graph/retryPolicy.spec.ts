@@ -15,9 +15,22 @@ function graphError(statusCode: number, code = "Err", retryAfterMs?: number, met
 }
 
 /** The first non-skip decision of the default strategies, as the loop takes it. */
-function decide(method: string, error: GraphError, strategyRetries = 0, elapsedMs = 0): RetryDecision {
+function decide(
+  method: string,
+  error: GraphError,
+  strategyRetries = 0,
+  elapsedMs = 0,
+  repeatable?: boolean,
+): RetryDecision {
   for (const s of [throttlingStrategy({ random: () => 0.5 }), transientStrategy({ random: () => 0.5 })]) {
-    const d = s.decide({ method, error, attempt: strategyRetries + 1, strategyRetries, elapsedMs });
+    const d = s.decide({
+      method,
+      error,
+      attempt: strategyRetries + 1,
+      strategyRetries,
+      elapsedMs,
+      repeatable,
+    });
     if (!("skip" in d)) return d;
   }
   return { skip: true };
@@ -27,12 +40,25 @@ const METHODS = ["GET", "PUT", "PATCH", "DELETE", "POST"];
 
 describe("retry decision table (design.md §5)", () => {
   for (const status of [429, 503, 504]) {
-    for (const method of METHODS) {
+    for (const method of METHODS.filter((m) => status === 429 || m !== "POST")) {
       it(`should retry ${status} on ${method}`, () => {
         expect(decide(method, graphError(status, "Throttled", 2_500))).to.deep.equal({ retryAfterMs: 2_500 });
       });
     }
   }
+  for (const status of [503, 504]) {
+    it(`should not retry ${status} on POST (a gateway may answer it after the backend acted)`, () => {
+      expect(decide("POST", graphError(status, "Throttled", 2_500))).to.deep.equal({ skip: true });
+    });
+    it(`should retry ${status} on a sideEffectFree POST`, () => {
+      expect(decide("POST", graphError(status, "Throttled", 2_500), 0, 0, true)).to.deep.equal({
+        retryAfterMs: 2_500,
+      });
+    });
+  }
+  it("should not retry the pacer's own THROTTLED refusal", () => {
+    expect(decide("GET", graphError(429, GraphError.THROTTLED, 3_600_000))).to.deep.equal({ skip: true });
+  });
 
   const transient: [string, GraphError][] = [
     ["500", graphError(500)],
@@ -49,6 +75,11 @@ describe("retry decision table (design.md §5)", () => {
     }
     it(`should not retry ${label} on POST (the resource looks up first)`, () => {
       expect(decide("POST", error)).to.deep.equal({ skip: true });
+    });
+    it(`should retry ${label} on a sideEffectFree POST with backoff`, () => {
+      expect(decide("POST", error, 0, 0, true))
+        .to.have.property("retryAfterMs")
+        .that.is.within(500, 1_000);
     });
   }
 
@@ -102,7 +133,39 @@ describe("throttlingStrategy", () => {
     const d = s.decide({ ...ctx, error: graphError(429, "T", 5_001), elapsedMs: 55_000 });
     expect(d)
       .to.have.property("giveUp")
-      .that.matches(/still throttled after 55 s; the limit is 60 s/);
+      .that.matches(
+        /still throttled after 55 s, and asked to wait 5 s more; the limit is 60 s; run again later/,
+      );
+  });
+
+  // Issue 10 item 2: a named wait of 0, a negative one or a past date must not make a hot loop.
+  it("should wait at least the backoff minimum when Retry-After is 0, negative or a past date", () => {
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    const s = throttlingStrategy({ baseDelayMs: 1000, minDelayMs: 100, random: () => 0 });
+    const headers = [
+      { "retry-after": "0" },
+      { "retry-after": "-5" },
+      { "retry-after": "Wed, 31 Dec 2025 23:59:00 GMT" },
+      { "x-ms-retry-after-ms": "0" },
+      { "x-ms-retry-after-ms": "0", "retry-after": "0" },
+    ];
+    for (const h of headers) {
+      const error = graphError(429, "TooManyRequests", parseRetryAfterMs(h, now));
+      const waits = [0, 1, 2].map((n) => {
+        const d = s.decide({ method: "POST", error, attempt: n + 1, strategyRetries: n, elapsedMs: 0 });
+        return (d as { retryAfterMs: number }).retryAfterMs;
+      });
+      // Backoff, as if no wait had been named: half of 1, 2, 4 s with random() = 0.
+      expect(waits, JSON.stringify(h)).to.deep.equal([500, 1000, 2000]);
+    }
+    const tiny = s.decide({
+      method: "GET",
+      error: graphError(429, "TooManyRequests", parseRetryAfterMs({ "x-ms-retry-after-ms": "1" }, now)),
+      attempt: 1,
+      strategyRetries: 0,
+      elapsedMs: 0,
+    });
+    expect(tiny).to.deep.equal({ retryAfterMs: 100 });
   });
 });
 
@@ -147,7 +210,7 @@ describe("sendWithRetry", () => {
     send.onCall(0).rejects(graphError(429, "T", 3_000));
     send.onCall(1).rejects(graphError(503, "T", 1_500));
     send.onCall(2).resolves("ok");
-    const result = sendWithRetry("POST", send);
+    const result = sendWithRetry("PUT", send);
     await clock.tickAsync(0);
     expect(send.callCount).to.equal(1);
     await clock.tickAsync(2_999);
@@ -192,6 +255,34 @@ describe("sendWithRetry", () => {
     expect(sleeps).to.deep.equal([1000, 2000, 4000]);
     expect(err.attempts).to.equal(4);
   });
+
+  for (const [label, error] of [
+    ["503", graphError(503, "ServiceUnavailable", 1_000)],
+    ["504", graphError(504, "GatewayTimeout")],
+    ["500", graphError(500)],
+    ["502", graphError(502)],
+    ["connection reset", graphError(0, GraphError.REQUEST_SEND_ERROR)],
+    ["timeout", graphError(0, GraphError.TIMEOUT)],
+  ] as const) {
+    // Issue 10 item 1: the resource looks up before repeating a POST that may have been applied.
+    it(`should hand a POST's ${label} to the caller at once, and retry it when sideEffectFree`, async () => {
+      const send = sinon.stub().rejects(error);
+      const err: GraphError = await sendWithRetry<GraphError>("POST", send, {
+        sleep: async () => undefined,
+      }).catch((e: GraphError) => e);
+      expect(send.callCount).to.equal(1);
+      expect(err.statusCode).to.equal(error.statusCode);
+      const again = sinon.stub();
+      again.onCall(0).rejects(error);
+      again.onCall(1).resolves("validated");
+      const result = await sendWithRetry("POST", again, {
+        sleep: async () => undefined,
+        sideEffectFree: true,
+      });
+      expect(result).to.equal("validated");
+      expect(again.callCount).to.equal(2);
+    });
+  }
 
   it("should throw a POST transport failure at once", async () => {
     const send = sinon.stub().rejects(graphError(0, GraphError.REQUEST_SEND_ERROR));

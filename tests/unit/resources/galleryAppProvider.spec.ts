@@ -274,6 +274,20 @@ describe("GalleryApp provider", () => {
         expect(result.outs).to.include({ applicationObjectId: APP_ID, servicePrincipalId: SP_ID });
       });
 
+      // Issue 10 item 1: the client no longer retries a POST's 5xx; every one of them reaches this look-up.
+      for (const status of [500, 502, 503, 504]) {
+        it(`should look up, not repeat, after a ${status} on instantiate (a gateway may answer it after the backend acted)`, async () => {
+          const { graph, provider } = setup({ withAppIdLookup: true });
+          graph.instantiateApplicationTemplate.rejects(graphError(status, "Failure", "POST"));
+          graph.listApplicationsByNameAndTemplate.resolves([created(0)]);
+          graph.getServicePrincipalByAppId.resolves(instantiated().servicePrincipal);
+          graph.getServicePrincipal.resolves(instantiated().servicePrincipal);
+          const result = await provider.create(inputs);
+          expect(graph.instantiateApplicationTemplate.callCount).to.equal(1);
+          expect(result.outs).to.include({ applicationObjectId: APP_ID, servicePrincipalId: SP_ID });
+        });
+      }
+
       it("should keep looking while the new application is not listed yet, and adopt it when it shows up", async () => {
         const { graph, provider, deps } = setup({ withAppIdLookup: true });
         graph.instantiateApplicationTemplate.rejects(graphError(0, "TIMEOUT", "POST"));

@@ -108,6 +108,51 @@ describe("JobStart provider", () => {
       expect(result.outs.lastExecutionState).to.equal("Succeeded");
     });
 
+    // Issue 10 item 1: a start answered 5xx / reset / timeout may have been applied; Graph asks not
+    // to start a running job, so the job is read before any second start.
+    for (const [label, lost] of [
+      ["500", graphError(500, "InternalServerError", "POST")],
+      ["502", graphError(502, "BadGateway", "POST")],
+      ["503", graphError(503, "ServiceUnavailable", "POST")],
+      ["504", graphError(504, "GatewayTimeout", "POST")],
+      ["a reset", graphError(0, "REQUEST_SEND_ERROR", "POST")],
+    ] as const) {
+      it(`should read the job after ${label} on start, and not start it again when it runs`, async () => {
+        const { graph, provider } = setup();
+        graph.getSynchronizationJob.onCall(0).resolves(job());
+        graph.getSynchronizationJob.resolves(job({ state: "Active", code: "NotRun" }));
+        graph.startSynchronizationJob.rejects(lost);
+        const result = await provider.create(inputs);
+        expect(callSequence(graph)).to.deep.equal([
+          "getSynchronizationJob",
+          "startSynchronizationJob",
+          "getSynchronizationJob",
+          "getSynchronizationJob",
+        ]);
+        expect(result.outs).to.include({ scheduleState: "Active", statusCode: "NotRun" });
+      });
+    }
+
+    it("should start once more after a lost start that was not applied", async () => {
+      const { graph, provider } = setup();
+      graph.getSynchronizationJob.onCall(0).resolves(job());
+      graph.getSynchronizationJob.onCall(1).resolves(job());
+      graph.getSynchronizationJob.resolves(job({ state: "Active", code: "NotRun" }));
+      graph.startSynchronizationJob.onCall(0).rejects(graphError(503, "ServiceUnavailable", "POST"));
+      graph.startSynchronizationJob.onCall(1).resolves();
+      await provider.create(inputs);
+      expect(graph.startSynchronizationJob.callCount).to.equal(2);
+    });
+
+    it("should not start again on a 429 or 400 from start: the client or the user handles those", async () => {
+      const { graph, provider } = setup();
+      graph.getSynchronizationJob.resolves(job());
+      graph.startSynchronizationJob.rejects(graphError(400, "BadRequest", "POST"));
+      const err = await provider.create(inputs).catch((e) => e);
+      expect(err.message).to.match(/^Starting synchronization job .*400 BadRequest/);
+      expect(callSequence(graph)).to.deep.equal(["getSynchronizationJob", "startSynchronizationJob"]);
+    });
+
     it("should fail on quarantine with reason and error, recording the resource", async () => {
       const { graph, provider } = setup();
       graph.getSynchronizationJob.onFirstCall().resolves(job());
@@ -168,6 +213,21 @@ describe("JobStart provider", () => {
         JOB_ID,
         "Escrows, QuarantineState",
       ]);
+    });
+
+    it("should not repeat a restart whose response was lost, and say that a rerun restarts it", async () => {
+      const { graph, provider } = setup();
+      graph.getSynchronizationJob.resolves(job({ state: "Active", code: "Active" }));
+      graph.restartSynchronizationJob.rejects(graphError(504, "GatewayTimeout", "POST"));
+      const err = await provider.update!(ID, outputs, {
+        ...inputs,
+        triggers: [{ SecretToken: "rotated" }],
+      }).catch((e) => e);
+      expect(graph.restartSynchronizationJob.callCount).to.equal(1);
+      expect(graph.startSynchronizationJob.callCount).to.equal(0);
+      expect(err.message).to.match(/^Restarting synchronization job .*504 GatewayTimeout/);
+      expect(err.message).to.contain("may have been applied");
+      expect(err.message).to.contain("run again to restart the job once more");
     });
 
     it("should start a job paused out of band", async () => {
@@ -280,6 +340,23 @@ describe("JobStart provider", () => {
       await provider.delete!(ID, outputs);
       await provider.delete!(ID, outputs);
       expect(graph.pauseSynchronizationJob.firstCall.args).to.deep.equal([SP_ID, JOB_ID]);
+    });
+
+    it("should read the job after a lost pause, and pause again only when it is not paused", async () => {
+      const { graph, provider } = setup();
+      graph.pauseSynchronizationJob.onCall(0).rejects(graphError(502, "BadGateway", "POST"));
+      graph.getSynchronizationJob.onCall(0).resolves(job({ state: "Paused", code: "Paused" }));
+      await provider.delete!(ID, outputs);
+      expect(callSequence(graph)).to.deep.equal(["pauseSynchronizationJob", "getSynchronizationJob"]);
+      graph.pauseSynchronizationJob.onCall(1).rejects(graphError(0, "TIMEOUT", "POST"));
+      graph.pauseSynchronizationJob.onCall(2).resolves();
+      graph.getSynchronizationJob.onCall(1).resolves(job({ state: "Active", code: "Active" }));
+      await provider.delete!(ID, outputs);
+      expect(graph.pauseSynchronizationJob.callCount).to.equal(3);
+      graph.pauseSynchronizationJob.onCall(3).rejects(graphError(500, "InternalServerError", "POST"));
+      graph.getSynchronizationJob.onCall(2).rejects(notFound());
+      await provider.delete!(ID, outputs);
+      expect(graph.pauseSynchronizationJob.callCount, "a job that is gone is not paused again").to.equal(4);
     });
 
     it("should fail on other pause errors", async () => {

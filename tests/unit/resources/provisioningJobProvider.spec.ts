@@ -109,6 +109,18 @@ describe("ProvisioningJob provider", () => {
       expect(result.id).to.equal(JOB_ID);
     });
 
+    // Issue 10 item 1: the client no longer retries a POST's 5xx; every one of them reaches this look-up.
+    for (const status of [500, 502, 503, 504]) {
+      it(`should adopt the job, not POST again, after a ${status} on create`, async () => {
+        const { graph, provider } = setup();
+        graph.createSynchronizationJob.rejects(graphError(status, "Failure", "POST"));
+        graph.listSynchronizationJobs.resolves([job()]);
+        const result = await provider.create({ servicePrincipalId: SP_ID, templateId: "aws" });
+        expect(callSequence(graph)).to.deep.equal(["createSynchronizationJob", "listSynchronizationJobs"]);
+        expect(result.id).to.equal(JOB_ID);
+      });
+    }
+
     it("should keep looking while the new job is not listed yet, and adopt it when it shows up", async () => {
       const { graph, provider, deps } = setup();
       graph.createSynchronizationJob.rejects(graphError(0, "TIMEOUT", "POST"));
