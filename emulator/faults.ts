@@ -1,13 +1,14 @@
 /**
  * Fault injection: rules matched by method and path pattern that answer with a status, reset the
  * connection, add delay, apply the operation and then drop the response (the client sees a reset but
- * the write happened — the case POST-adoption logic exists for), or hold the request and apply it late,
+ * the write happened — the case POST-adoption logic exists for), apply it and then answer an error
+ * status (a gateway's 500/502/504 after the backend acted), or hold the request and apply it late,
  * even after the client gave up waiting (the client sees a timeout but the write happens afterwards).
  */
 import { randomUUID } from "crypto";
 
 /** What a fault does. */
-export type FaultKind = "status" | "reset" | "delay" | "dropResponse" | "late";
+export type FaultKind = "status" | "reset" | "delay" | "dropResponse" | "applyThenStatus" | "late";
 
 /** A fault to inject. */
 export interface FaultSpec {
@@ -22,18 +23,24 @@ export interface FaultSpec {
   /**
    * What to do; defaults to "status". "status": answer an error, not applied. "reset": destroy the
    * socket, not applied. "delay": wait `delayMs`, then handle normally (never applied once the client
-   * went away). "dropResponse": apply, then destroy the socket. "late": wait `delayMs`, apply even if
-   * the client went away, then answer if it is still connected.
+   * went away). "dropResponse": apply, then destroy the socket. "applyThenStatus": apply, then answer
+   * `status` (default 504) in Graph's envelope instead of the result. "late": wait `delayMs`, apply even
+   * if the client went away, then answer if it is still connected.
    */
   kind?: FaultKind;
-  /** For kind "status": the HTTP status. Defaults to 503. */
+  /** For kinds "status" and "applyThenStatus": the HTTP status. Defaults to 503 and 504. */
   status?: number;
-  /** For kind "status": Graph error code. Defaults to Graph's code for the status (429 ⇒ TooManyRequests). */
+  /** For kinds "status" and "applyThenStatus": Graph error code. Defaults to Graph's code for the status (429 ⇒ TooManyRequests). */
   code?: string;
-  /** For kind "status": error message. */
+  /** For kinds "status" and "applyThenStatus": error message. */
   message?: string;
   /** Sets `Retry-After` (whole seconds). */
   retryAfterSeconds?: number;
+  /**
+   * Sets `Retry-After` to exactly this text, e.g. "0", "-5" or an HTTP date in the past (what a
+   * misbehaving proxy or clock sends). Wins over `retryAfterSeconds`.
+   */
+  retryAfterText?: string;
   /** Sets `x-ms-retry-after-ms` (and `Retry-After` rounded up when retryAfterSeconds is not given). */
   retryAfterMs?: number;
   /**
@@ -55,7 +62,7 @@ export interface ActiveFault extends Required<Pick<FaultSpec, "kind" | "count" |
   hits: number;
 }
 
-const KINDS: FaultKind[] = ["status", "reset", "delay", "dropResponse", "late"];
+const KINDS: FaultKind[] = ["status", "reset", "delay", "dropResponse", "applyThenStatus", "late"];
 
 /** Checks a fault spec; throws an Error naming the bad field and what is allowed. */
 export function validateFault(spec: FaultSpec): void {
@@ -75,6 +82,12 @@ export function validateFault(spec: FaultSpec): void {
     (!Number.isInteger(spec.status) || spec.status < 400 || spec.status > 599)
   ) {
     throw new Error("fault.status: must be an integer HTTP error status between 400 and 599");
+  }
+  if (
+    spec.retryAfterText !== undefined &&
+    (typeof spec.retryAfterText !== "string" || !/^[\x20-\x7e]{1,100}$/.test(spec.retryAfterText))
+  ) {
+    throw new Error("fault.retryAfterText: must be 1 to 100 printable ASCII characters (a header value)");
   }
   for (const field of ["retryAfterSeconds", "retryAfterMs", "delayMs"] as const) {
     const v = spec[field];

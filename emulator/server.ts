@@ -466,6 +466,10 @@ export class EmulatorServer {
       req.socket.destroy();
       return;
     }
+    if (fault?.kind === "applyThenStatus") {
+      // The operation has been applied; a gateway answers an error instead of the result.
+      response = errorResponse(faultError({ status: 504, ...fault.spec }), ids, url, this.deps.quiet);
+    }
     // A "late" request was applied although its client may have timed out and left: nobody to answer.
     if (fault?.kind === "late" && (res.destroyed || req.socket.destroyed)) return;
     this.write(res, response, ids, kind);
@@ -614,6 +618,7 @@ function faultError(spec: FaultSpec): EmulatorError {
   const headers: Record<string, string> = {};
   if (spec.retryAfterMs !== undefined) Object.assign(headers, retryAfterHeaders(spec.retryAfterMs));
   if (spec.retryAfterSeconds !== undefined) headers["Retry-After"] = String(spec.retryAfterSeconds);
+  if (spec.retryAfterText !== undefined) headers["Retry-After"] = spec.retryAfterText;
   const code = spec.code ?? defaultCodeForStatus(status);
   return new EmulatorError(status, code, spec.message ?? `Injected fault: ${status} ${code}.`, { headers });
 }

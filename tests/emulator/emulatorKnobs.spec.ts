@@ -158,6 +158,56 @@ describe("emulator: knobs @emulator", () => {
       expect(emulator.requestLog().at(-1)).to.include({ method: "POST", status: 201, fault: "dropResponse" });
     });
 
+    it("applyThenStatus: should apply the operation, then answer the status in Graph's envelope", async () => {
+      emulator.injectFault({
+        method: "POST",
+        pathPattern: "instantiate",
+        kind: "applyThenStatus",
+        status: 502,
+      });
+      const res = await graph.call<{ error: { code: string } }>(
+        "POST",
+        `/applicationTemplates/${AWS}/instantiate`,
+        {
+          displayName: "Applied behind a gateway",
+        },
+      );
+      expect(res.status).to.equal(502);
+      expect(res.body.error.code).to.equal("BadGateway");
+      expect(emulator.state().applications.map((a) => a.displayName)).to.deep.equal([
+        "Applied behind a gateway",
+      ]);
+      expect(emulator.requestLog().at(-1)).to.include({
+        method: "POST",
+        status: 201,
+        fault: "applyThenStatus",
+      });
+      emulator.injectFault({ method: "POST", pathPattern: "instantiate", kind: "applyThenStatus" });
+      const gateway = await graph.call("POST", `/applicationTemplates/${AWS}/instantiate`, {
+        displayName: "Second",
+      });
+      expect(gateway.status, "504 by default").to.equal(504);
+      expect(emulator.state().applications).to.have.length(2);
+    });
+
+    it("should send a Retry-After text as given (zero, negative, a past date)", async () => {
+      const past = new Date(Date.now() - 3_600_000).toUTCString();
+      for (const text of ["0", "-5", past]) {
+        emulator.injectFault({
+          method: "GET",
+          pathPattern: "/v1.0/applications",
+          status: 429,
+          retryAfterText: text,
+        });
+        const res = await graph.call("GET", "/applications");
+        expect(res.status).to.equal(429);
+        expect(res.headers["retry-after"]).to.equal(text);
+      }
+      expect(() => emulator.injectFault({ pathPattern: "x", retryAfterText: "1\r\nX-Evil: 1" })).to.throw(
+        /fault\.retryAfterText/,
+      );
+    });
+
     it("delay: should hold the request and then answer it normally", async () => {
       emulator.injectFault({ pathPattern: "/applicationTemplates$", kind: "delay", delayMs: 50 });
       expect((await graph.call("GET", "/applicationTemplates")).status).to.equal(200);

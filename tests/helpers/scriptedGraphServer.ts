@@ -43,6 +43,8 @@ export interface ScriptedGraphServer {
   enqueue(...replies: ReplyScript[]): void;
   /** Replaces the answer given once the script is exhausted. */
   setFallback(reply: ReplyScript): void;
+  /** Drops the replies not used yet and the recorded requests (so a failed test cannot leak into the next). */
+  clear(): void;
   close(): Promise<void>;
 }
 
@@ -112,6 +114,10 @@ export async function startScriptedGraphServer(
     enqueue: (...replies) => queue.push(...replies),
     setFallback: (reply) => {
       fallback = reply;
+    },
+    clear: () => {
+      queue.length = 0;
+      requests.length = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -8,7 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { startEmulator, type EmulatorHandle } from "../../emulator";
 import { resolveConnection, type ResolvedConnection } from "../../provider/graph/connection";
 import { GraphClient } from "../../provider/graph/graphClient";
-import { RequestPacer } from "../../provider/graph/requestPacer";
+import { RequestPacer, type RequestPacerOptions } from "../../provider/graph/requestPacer";
 import { createProvider } from "../../provider/runtime";
 import type { ProviderDeps } from "../../provider/runtime";
 import type { ResourceKind } from "../../provider/runtime";
@@ -33,8 +33,8 @@ export interface Rig {
   providers: Record<ResourceKind, pulumi.dynamic.ResourceProvider>;
   /** Retry log lines of the client (redacted by the client). */
   logLines: string[];
-  /** A fresh client + pacer (a fresh provider process), keeping the emulator. */
-  renew(): void;
+  /** A fresh client + pacer (a fresh provider process), keeping the emulator; `pacer` tunes the pacer. */
+  renew(pacer?: RequestPacerOptions): void;
 }
 
 /** Options of {@link startRig}. */
@@ -56,15 +56,15 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     connection,
     logLines,
     providers: {} as Rig["providers"],
-    renew() {
+    renew(pacerOptions?: RequestPacerOptions) {
       const client = new GraphClient({
         connection,
         timeoutMs: options.timeoutMs ?? CLIENT_TIMEOUT_MS,
         retry: {
-          throttling: { baseDelayMs: 5, maxDelayMs: 20, maxElapsedMs: 10_000 },
+          throttling: { baseDelayMs: 5, maxDelayMs: 20, minDelayMs: 5, maxElapsedMs: 10_000 },
           transient: { baseDelayMs: 5, maxDelayMs: 20, maxRetries: 3 },
         },
-        pacer: new RequestPacer({ maxIntervalMs: 50 }),
+        pacer: new RequestPacer({ maxIntervalMs: 50, ...pacerOptions }),
         log: (line) => logLines.push(line),
       });
       const deps: ProviderDeps = {

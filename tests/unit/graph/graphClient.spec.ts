@@ -29,7 +29,7 @@ describe("GraphClient", () => {
   });
   after(() => server.close());
   beforeEach(() => {
-    server.requests.length = 0;
+    server.clear();
     sleeps = [];
     clock = Date.parse("2026-01-01T00:00:00Z");
   });

@@ -266,9 +266,11 @@ describe("sendWithRetry", () => {
   ] as const) {
     // Issue 10 item 1: the resource looks up before repeating a POST that may have been applied.
     it(`should hand a POST's ${label} to the caller at once, and retry it when sideEffectFree`, async () => {
+      let now = 0;
       const send = sinon.stub().rejects(error);
       const err: GraphError = await sendWithRetry<GraphError>("POST", send, {
-        sleep: async () => undefined,
+        now: () => now,
+        sleep: async (ms) => void (now += ms),
       }).catch((e: GraphError) => e);
       expect(send.callCount).to.equal(1);
       expect(err.statusCode).to.equal(error.statusCode);
