@@ -402,12 +402,16 @@ export class GraphClient implements GraphApi {
     await this.send({ method: "DELETE", path: this.schema(servicePrincipalId, { jobId }) });
   }
 
-  parseExpression(
+  async parseExpression(
     servicePrincipalId: string,
     owner: SchemaOwner,
     request: ParseExpressionRequest,
   ): Promise<ParseExpressionResponse> {
-    return this.json("POST", `${this.schema(servicePrincipalId, owner)}/parseExpression`, request);
+    // Parsing changes nothing: a lost response is simply asked again (design.md §5).
+    const path = `${this.schema(servicePrincipalId, owner)}/parseExpression`;
+    return (
+      await this.send<ParseExpressionResponse>({ method: "POST", path, body: request, sideEffectFree: true })
+    ).data as ParseExpressionResponse;
   }
 
   // ---- provisioning logs --------------------------------------------------------------
