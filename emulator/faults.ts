@@ -62,7 +62,7 @@ export interface ActiveFault extends Required<Pick<FaultSpec, "kind" | "count" |
   hits: number;
 }
 
-const KINDS: FaultKind[] = ["status", "reset", "delay", "dropResponse", "applyThenStatus", "late"];
+const KINDS: FaultKind[] = ["status", "reset", "delay", "dropResponse", "late", "applyThenStatus"];
 
 /** Checks a fault spec; throws an Error naming the bad field and what is allowed. */
 export function validateFault(spec: FaultSpec): void {
