@@ -4,7 +4,8 @@
  * the job starts, leaving every mapping the program does not declare as the template had it; a
  * change costs GET + parseExpression + PUT of the schema and nothing else; a no-change up costs no
  * call; the initial-cycle warning reaches the host's output (the only channel: the host drops
- * detailedDiff). Graph calls come from the emulator's request log.
+ * detailedDiff); the first cycle provisions only the users in scope, with the mapped values, as
+ * the provisioning logs show. Graph calls come from the emulator's request log.
  */
 import { expect } from "chai";
 import * as fs from "fs";
@@ -14,9 +15,14 @@ import { startEmulator, type EmulatorHandle } from "../../emulator";
 import { AppProvisioning } from "../../provider";
 import { resolveConnection } from "../../provider/graph/connection";
 import { graphClientFor } from "../../provider/graph/graphClient";
-import type { AttributeMapping, SynchronizationSchema } from "../../provider/graph/types";
+import type {
+  AttributeMapping,
+  ProvisioningObjectSummary,
+  SynchronizationSchema,
+} from "../../provider/graph/types";
+import { listProvisioningEventsFrom } from "../../provider/monitoring/provisioningEvents";
 import { LocalStack } from "../../testing/programRunner";
-import { emulatorConnection, emulatorStackConfig } from "../helpers/emulator";
+import { emulatorConnection, emulatorStackConfig, eventually } from "../helpers/emulator";
 
 const SCIM_APP_TEMPLATE = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621";
 const CREDENTIALS = { BaseAddress: "https://scim.example.com/scim", SecretToken: "scim-token-engine-9f8e7d" };
@@ -118,6 +124,36 @@ describe("ProvisioningSchema through the engine harness @engine @emulator", func
       { operatorName: "EQUALS", sourceOperandName: "department", targetOperand: { values: ["Sales"] } },
     ]);
     expect(job.directories).to.deep.equal(template.directories);
+  });
+
+  it("should provision in the first cycle only the in-scope user, with the mapped title, as the logs show", async () => {
+    const graph = graphClientFor(resolveConnection(emulatorConnection(emulator)));
+    const events = await eventually(async () => {
+      const all: ProvisioningObjectSummary[] = [];
+      for await (const e of listProvisioningEventsFrom(graph, { jobId }, { limiterKey: "engine-schema" }))
+        all.push(e);
+      return all.length >= 5 ? all : undefined;
+    }, 30_000);
+    const byName = new Map(events.map((e) => [String(e.sourceIdentity?.displayName), e]));
+    const sales = byName.get("Emulated User 1")!;
+    expect(sales.provisioningStatusInfo?.status).to.equal("success");
+    expect(sales.provisioningAction).to.equal("create");
+    expect(sales.modifiedProperties.find((p) => p.displayName === "title")?.newValue).to.equal(
+      "Account Executive (Contoso)",
+    );
+    for (const name of ["Emulated User 2", "Emulated User 3", "Emulated User 4"]) {
+      const skipped = byName.get(name)!;
+      expect(skipped.provisioningStatusInfo?.status, name).to.equal("skipped");
+      expect(skipped.provisioningStatusInfo?.errorInformation?.errorCode, name).to.equal("NotInScope");
+      expect(skipped.modifiedProperties, name).to.deep.equal([]);
+    }
+    // Not one user was provisioned under the template's defaults: no entry without the scope.
+    expect(
+      events
+        .filter((e) => e.provisioningStatusInfo?.status === "success")
+        .map((e) => e.sourceIdentity?.displayName)
+        .sort(),
+    ).to.deep.equal(["Emulated Group 1", "Emulated User 1"]);
   });
 
   it("should make no Graph call in a no-change preview or up", async () => {
