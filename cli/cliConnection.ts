@@ -18,6 +18,7 @@ export const CONNECTION_FLAG_NAMES: Record<keyof ConnectionFlags, string> = {
   authorityHost: "--authority-host",
   caFile: "--ca-file",
   apiVersion: "--api-version",
+  proxy: "--proxy",
 };
 
 /**
@@ -46,7 +47,8 @@ export function connectionInputFromFlags(flags: ConnectionFlags): ConnectionInpu
 
 /**
  * A Graph client for `flags` merged with `env` (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET,
- * AZURE_AUTHORITY_HOST, GRAPH_PROVISIONING_ENDPOINT, GRAPH_PROVISIONING_CA_FILE / NODE_EXTRA_CA_CERTS),
+ * AZURE_AUTHORITY_HOST, GRAPH_PROVISIONING_ENDPOINT, GRAPH_PROVISIONING_CA_FILE / NODE_EXTRA_CA_CERTS,
+ * GRAPH_PROVISIONING_PROXY, else HTTPS_PROXY / NO_PROXY),
  * and the key under which its provisioning-log requests are rate-limited.
  */
 export function connectFromFlags(

@@ -13,6 +13,7 @@ export interface ConnectionFlags {
   authorityHost?: string;
   caFile?: string;
   apiVersion?: string;
+  proxy?: string;
 }
 
 /** Output streams, environment, clock and Graph access of one CLI run. */

@@ -39,6 +39,8 @@ Connection (flags win over the environment):
   --graph-endpoint  GRAPH_PROVISIONING_ENDPOINT  default https://graph.microsoft.com
   --ca-file         GRAPH_PROVISIONING_CA_FILE, then NODE_EXTRA_CA_CERTS
   --api-version     v1.0 (default) or beta
+  --proxy           GRAPH_PROVISIONING_PROXY, else HTTPS_PROXY (then ALL_PROXY) for hosts not in
+                                          NO_PROXY; "direct" for none. Token and Graph calls alike.
 
 The client secret is read only from AZURE_CLIENT_SECRET, never from a flag: command-line arguments
 are visible to other users in the process list and are kept in shell history.
@@ -84,6 +86,10 @@ export function buildProgram(ctx: CliContext): Command {
     .option("--authority-host <url>", "Entra authority, https (env AZURE_AUTHORITY_HOST)")
     .option("--ca-file <path>", "extra CA certificate (PEM) to trust, e.g. the emulator's caFile")
     .addOption(new Option("--api-version <version>", "Graph API version").choices([...API_VERSIONS]))
+    .option(
+      "--proxy <url>",
+      'HTTPS proxy for token and Graph calls, or "direct" (env GRAPH_PROVISIONING_PROXY)',
+    )
     .configureHelp({ showGlobalOptions: true })
     .configureOutput({
       writeOut: (text) => ctx.stdout(text),

@@ -43,6 +43,12 @@ export interface ConnectionInput {
   requestTimeoutSeconds?: number;
   /** How long a 404 on a just-created parent counts as replication delay, in seconds. Defaults to 120. */
   replicationTimeoutSeconds?: number;
+  /**
+   * http(s) URL of the HTTPS proxy for the token and Graph calls, or "direct" for none, overriding
+   * HTTPS_PROXY / NO_PROXY (env GRAPH_PROVISIONING_PROXY). Unset: HTTPS_PROXY, then ALL_PROXY, except
+   * for hosts in NO_PROXY. A proxy URL with a password belongs in a secret.
+   */
+  proxy?: string;
 }
 
 /** Read access to the provider's stack config; keys are namespaced (`graphProvisioning:tenantId`). */
@@ -65,6 +71,8 @@ export interface ResolvedConnection {
   caFile?: string;
   requestTimeoutSeconds: number;
   replicationTimeoutSeconds: number;
+  /** The `proxy` setting; undefined ⇒ the environment's HTTPS_PROXY / NO_PROXY decide (httpsAgent.ts). */
+  proxy?: string;
 }
 
 /** A field that failed validation: `property` is e.g. `connection.graphEndpoint`. */
@@ -87,6 +95,7 @@ const FIELDS: readonly Field[] = [
   "caFile",
   "requestTimeoutSeconds",
   "replicationTimeoutSeconds",
+  "proxy",
 ];
 
 function isSet(v: unknown): boolean {
@@ -106,6 +115,25 @@ function checkUrl(value: string, allowHttp: boolean): string | undefined {
   }
   if (url.search || url.hash || url.username || url.password) {
     return `must not contain a query, fragment or user info, got "${value}"`;
+  }
+  return undefined;
+}
+
+/** A proxy is "direct" or an http(s) URL with a host and nothing after it (user info allowed). */
+function checkProxy(value: string): string | undefined {
+  if (value === "direct") return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    // Never echo the value: it may carry the proxy's password.
+    return 'must be "direct" or an http(s) URL such as http://proxy.example.com:3128';
+  }
+  if (!["http:", "https:"].includes(url.protocol) || !url.hostname) {
+    return `must be "direct" or an http(s) URL, got protocol "${url.protocol}"`;
+  }
+  if ((url.pathname !== "/" && url.pathname !== "") || url.search || url.hash) {
+    return "must be a proxy's address only (scheme, host, port), with no path, query or fragment";
   }
   return undefined;
 }
@@ -132,6 +160,8 @@ function fieldProblem(field: Field, value: unknown): string | undefined {
     case "requestTimeoutSeconds":
     case "replicationTimeoutSeconds":
       return checkPositiveNumber(value);
+    case "proxy":
+      return typeof value === "string" ? checkProxy(value.trim()) : "must be a string";
     default:
       // Never echo the value: it may be the client secret.
       return typeof value === "string" ? undefined : "must be a string";
@@ -183,6 +213,8 @@ function envName(field: Field): string[] {
       return ["GRAPH_PROVISIONING_ENDPOINT"];
     case "caFile":
       return ["GRAPH_PROVISIONING_CA_FILE", "NODE_EXTRA_CA_CERTS"];
+    case "proxy":
+      return ["GRAPH_PROVISIONING_PROXY"];
     default:
       return [];
   }
@@ -191,9 +223,10 @@ function envName(field: Field): string[] {
 /**
  * Resolves a connection with precedence `input` > `config` (`graphProvisioning:<field>`) > `env`
  * (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_AUTHORITY_HOST,
- * GRAPH_PROVISIONING_ENDPOINT, GRAPH_PROVISIONING_CA_FILE then NODE_EXTRA_CA_CERTS), then defaults.
- * Empty strings count as unset. Numbers from config arrive as strings and are parsed.
- * The client secret is registered for redaction.
+ * GRAPH_PROVISIONING_ENDPOINT, GRAPH_PROVISIONING_CA_FILE then NODE_EXTRA_CA_CERTS,
+ * GRAPH_PROVISIONING_PROXY), then defaults. HTTPS_PROXY / NO_PROXY are not read here but per request
+ * (httpsAgent.ts), when `proxy` is unset. Empty strings count as unset. Numbers from config arrive as
+ * strings and are parsed. The client secret and a proxy's password are registered for redaction.
  *
  * @throws Error naming the field, where its value came from and what is allowed, when a value is
  *   invalid, or when a client secret is given without tenantId or clientId.
@@ -244,7 +277,13 @@ export function resolveConnection(
     caFile: str("caFile"),
     requestTimeoutSeconds: num("requestTimeoutSeconds", DEFAULT_REQUEST_TIMEOUT_SECONDS),
     replicationTimeoutSeconds: num("replicationTimeoutSeconds", DEFAULT_REPLICATION_TIMEOUT_SECONDS),
+    proxy: str("proxy"),
   };
+  const proxyPassword = conn.proxy && URL.canParse(conn.proxy) ? new URL(conn.proxy).password : "";
+  if (proxyPassword) {
+    registerSecret(proxyPassword);
+    registerSecret(decodeURIComponent(proxyPassword));
+  }
   if (conn.clientSecret) {
     registerSecret(conn.clientSecret);
     for (const field of ["tenantId", "clientId"] as const) {
@@ -323,6 +362,8 @@ function credentialParts(conn: ResolvedConnection): (string | null)[] {
     conn.authorityHost,
     conn.graphEndpoint,
     conn.caFile ?? null,
+    // The proxy URL may hold a password.
+    conn.proxy === undefined ? null : fingerprint(conn.proxy),
   ];
 }
 
@@ -352,7 +393,13 @@ export function throttlingKey(
   return JSON.stringify([conn.graphEndpoint, conn.tenantId ?? null, conn.clientId ?? null]);
 }
 
-/** A copy of `conn` safe to print: the client secret is replaced by `"[REDACTED]"`. */
+/** A copy of `conn` safe to print: the client secret and a proxy's password are replaced by `"[REDACTED]"`. */
 export function describeConnection(conn: ResolvedConnection): Record<string, unknown> {
-  return { ...conn, ...(conn.clientSecret === undefined ? {} : { clientSecret: "[REDACTED]" }) };
+  const proxy = conn.proxy && URL.canParse(conn.proxy) ? new URL(conn.proxy) : undefined;
+  if (proxy?.password) proxy.password = "[REDACTED]";
+  return {
+    ...conn,
+    ...(conn.clientSecret === undefined ? {} : { clientSecret: "[REDACTED]" }),
+    ...(proxy ? { proxy: proxy.href.replace(/\/$/, "") } : {}),
+  };
 }

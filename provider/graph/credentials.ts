@@ -6,10 +6,10 @@ import type { HttpClient, PipelineRequest, PipelineResponse } from "@azure/core-
 import { createDefaultHttpClient } from "@azure/core-rest-pipeline";
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { ClientSecretCredential, DefaultAzureCredential } from "@azure/identity";
-import type { Agent } from "node:https";
+import type { Agent } from "node:http";
 import type { ResolvedConnection } from "./connection";
 import { credentialKey } from "./connection";
-import { createHttpsAgent } from "./httpsAgent";
+import { createHttpsAgent, proxyFor } from "./httpsAgent";
 
 /** Entra authority hosts MSAL knows; any other host gets `disableInstanceDiscovery: true`. */
 export const MICROSOFT_AUTHORITY_HOSTS: readonly string[] = [
@@ -42,16 +42,35 @@ export function graphScope(graphEndpoint: string): string {
 }
 
 /**
- * An @azure/core-rest-pipeline HttpClient that sends https requests through `agent` (so a custom
- * CA applies to token calls) and leaves http requests (e.g. the managed-identity endpoint) alone.
+ * An @azure/core-rest-pipeline HttpClient that sends each https request through `agentFor(url)` (so
+ * the Graph calls' CA and proxy rules apply to token calls too) and leaves http requests (e.g. the
+ * managed-identity endpoint) alone. The agent it sets replaces the one the pipeline's own proxy
+ * policy may have chosen.
  */
-export function httpClientWithAgent(agent: Agent): HttpClient {
+export function httpClientWithAgent(agentFor: (url: string) => Agent): HttpClient {
   const inner = createDefaultHttpClient();
   return {
     sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
-      if (request.url.startsWith("https:")) request.agent = agent;
+      if (request.url.startsWith("https:")) request.agent = agentFor(request.url);
       return inner.sendRequest(request);
     },
+  };
+}
+
+/**
+ * Agents for the token calls of `conn`, one per proxy route (direct or a proxy URL, chosen per
+ * request URL by {@link proxyFor}), all trusting `conn.caFile`.
+ */
+function tokenAgents(conn: ResolvedConnection): (url: string) => Agent {
+  const agents = new Map<string, Agent>();
+  return (url) => {
+    const proxy = proxyFor(url, conn.proxy);
+    let agent = agents.get(proxy ?? "");
+    if (!agent) {
+      agent = createHttpsAgent({ caFile: conn.caFile, proxy });
+      agents.set(proxy ?? "", agent);
+    }
+    return agent;
   };
 }
 
@@ -59,14 +78,14 @@ export function httpClientWithAgent(agent: Agent): HttpClient {
  * The credential for `conn`: `ClientSecretCredential` when it has a client secret (authority host
  * honoured; instance discovery off for non-Microsoft hosts), else `DefaultAzureCredential`
  * (environment, workload identity, managed identity, Azure CLI …) with `tenantId`/`clientId` as
- * hints. With `caFile`, token calls trust that CA too.
+ * hints. Token calls follow the same rules as the Graph calls: `caFile` trusted, the `proxy`
+ * setting or HTTPS_PROXY / NO_PROXY honoured.
  */
 export function createCredential(conn: ResolvedConnection): TokenCredential {
-  const httpClient = conn.caFile ? httpClientWithAgent(createHttpsAgent({ caFile: conn.caFile })) : undefined;
   const common = {
     authorityHost: conn.authorityHost,
     disableInstanceDiscovery: !isMicrosoftAuthorityHost(conn.authorityHost),
-    ...(httpClient ? { httpClient } : {}),
+    httpClient: httpClientWithAgent(tokenAgents(conn)),
   };
   if (conn.clientSecret) {
     if (!conn.tenantId || !conn.clientId) {

@@ -16,7 +16,7 @@ import {
 } from "./connection";
 import { clearTokenCaches, tokenCacheFor } from "./credentials";
 import { GraphError } from "./graphError";
-import { createHttpsAgent } from "./httpsAgent";
+import { createHttpsAgent, proxyFor } from "./httpsAgent";
 import { redact, registerSecret } from "./redaction";
 import type { PacerLane, RequestPacer } from "./requestPacer";
 import { clearPacers, PacerDeadlineError, pacerFor } from "./requestPacer";
@@ -209,14 +209,19 @@ export class GraphClient implements GraphApi {
     this.http = axios.create({
       baseURL: this.baseUrl,
       httpAgent: new http.Agent({ keepAlive: true, maxSockets: 64 }),
-      // Root certificates + caFile in one secure context shared with the token calls (httpsAgent.ts).
-      httpsAgent: createHttpsAgent({ caFile: options.caFile ?? conn?.caFile }),
+      // Root certificates + caFile in one secure context shared with the token calls, through the
+      // proxy of the `proxy` setting or HTTPS_PROXY / NO_PROXY, as the token calls (httpsAgent.ts).
+      httpsAgent: createHttpsAgent({
+        caFile: options.caFile ?? conn?.caFile,
+        proxy: proxyFor(this.baseUrl, conn?.proxy),
+      }),
       // Statuses, parsing and timeouts are handled in one place below, not by axios.
       validateStatus: () => true,
       transformResponse: [(data: unknown) => data],
       responseType: "text",
       maxRedirects: 0,
-      // Deterministic routing: a proxy from the environment would also see the bearer token.
+      // The agent above tunnels to the proxy (CONNECT), so the proxy never sees the bearer token;
+      // axios's own proxy support would send requests to it in clear.
       proxy: false,
       headers: { Accept: "application/json" },
     });

@@ -1,10 +1,32 @@
 /**
- * TLS trust for the token and Graph calls: Node's root certificates plus an optional extra CA file
- * (the emulator's `caFile`, a corporate proxy's CA), design.md §4.
+ * TLS trust and proxy routing for the token and Graph calls: Node's root certificates plus an
+ * optional extra CA file (the emulator's `caFile`, a corporate proxy's CA), design.md §4, and an
+ * HTTPS proxy (CONNECT tunnel) from the `proxy` setting or the environment.
  */
+import { HttpsProxyAgent, type HttpsProxyAgentOptions } from "https-proxy-agent";
 import { readFileSync } from "node:fs";
+import type http from "node:http";
 import https from "node:https";
 import tls from "node:tls";
+
+// proxy-from-env ships no typings; this is its one function.
+const { getProxyForUrl } = require("proxy-from-env") as { getProxyForUrl(url: string): string };
+
+/** The `proxy` setting that sends the calls directly, whatever HTTPS_PROXY says. */
+export const DIRECT_PROXY = "direct";
+
+/**
+ * The proxy URL for an https request to `url`, or undefined for a direct connection: the `proxy`
+ * setting when given (`"direct"`: none), else the environment's — HTTPS_PROXY / https_proxy, then
+ * ALL_PROXY / all_proxy, unless NO_PROXY / no_proxy lists the host (proxy-from-env's rules: `*`,
+ * exact hosts, `.suffix` / `*.suffix`, optional `:port`). Plain http URLs (a local emulator) are
+ * never proxied.
+ */
+export function proxyFor(url: string, proxy?: string): string | undefined {
+  if (!url.startsWith("https:")) return undefined;
+  if (proxy !== undefined) return proxy === DIRECT_PROXY ? undefined : proxy;
+  return getProxyForUrl(url) || undefined;
+}
 
 /**
  * Reads the PEM file at `caFile`.
@@ -53,17 +75,48 @@ export interface HttpsAgentOptions {
   keepAlive?: boolean;
   /** Most sockets per origin. Defaults to 64, enough for a fleet without opening hundreds of TLS sessions. */
   maxSockets?: number;
+  /** http(s) URL of a proxy to tunnel through (CONNECT), e.g. from {@link proxyFor}. Default: direct. */
+  proxy?: string;
 }
 
 /**
- * A keep-alive `https.Agent` trusting Node's root certificates plus `caFile` (when given) through
- * the shared {@link trustedSecureContext}; used for both the token and the Graph calls.
- * Without `caFile` the agent uses Node's default trust (which includes NODE_EXTRA_CA_CERTS read at start).
+ * https-proxy-agent applies its options to the connection to the proxy only; this subclass also gives
+ * the TLS session with the target, inside the tunnel, the shared secure context (the `caFile` trust).
  */
-export function createHttpsAgent(options: HttpsAgentOptions = {}): https.Agent {
-  return new https.Agent({
+class TrustingProxyAgent extends HttpsProxyAgent<string> {
+  constructor(
+    proxy: string,
+    options: HttpsProxyAgentOptions<string>,
+    private readonly secureContext: tls.SecureContext | undefined,
+  ) {
+    super(proxy, options);
+  }
+
+  override connect(
+    req: http.ClientRequest,
+    opts: Parameters<HttpsProxyAgent<string>["connect"]>[1],
+  ): ReturnType<HttpsProxyAgent<string>["connect"]> {
+    const inTunnel =
+      this.secureContext && opts.secureEndpoint ? { ...opts, secureContext: this.secureContext } : opts;
+    return super.connect(req, inTunnel);
+  }
+}
+
+/**
+ * A keep-alive agent for https requests trusting Node's root certificates plus `caFile` (when given)
+ * through the shared {@link trustedSecureContext}; used for both the token and the Graph calls.
+ * With `proxy`, an https-proxy-agent that tunnels through it (CONNECT), the same trust applying to
+ * the TLS session with the target inside the tunnel and to an https proxy. Without `caFile` the agent
+ * uses Node's default trust (which includes NODE_EXTRA_CA_CERTS read at start).
+ */
+export function createHttpsAgent(options: HttpsAgentOptions = {}): http.Agent {
+  const secureContext = options.caFile ? trustedSecureContext(options.caFile) : undefined;
+  const agentOptions = {
     keepAlive: options.keepAlive ?? true,
     maxSockets: options.maxSockets ?? 64,
-    ...(options.caFile ? { secureContext: trustedSecureContext(options.caFile) } : {}),
-  });
+    ...(secureContext ? { secureContext } : {}),
+  };
+  return options.proxy
+    ? new TrustingProxyAgent(options.proxy, agentOptions, secureContext)
+    : new https.Agent(agentOptions);
 }

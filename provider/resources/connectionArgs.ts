@@ -12,9 +12,14 @@ export type ConnectionArgs = {
   [K in keyof ConnectionSettings]?: pulumi.Input<ConnectionSettings[K]>;
 };
 
+/** True when `proxy` is a URL carrying a password (`http://user:password@host:port`). */
+function hasPassword(proxy: string | undefined): boolean {
+  return typeof proxy === "string" && URL.canParse(proxy) && new URL(proxy).password !== "";
+}
+
 /**
- * Wraps a `connection` input so that it is a secret whenever it holds a `clientSecret`, and left
- * as it is otherwise. Returns undefined when no connection was given.
+ * Wraps a `connection` input so that it is a secret whenever it holds a `clientSecret` or a proxy
+ * password, and left as it is otherwise. Returns undefined when no connection was given.
  */
 export function secretWhenCredentialed(
   connection: pulumi.Input<ConnectionArgs> | undefined,
@@ -23,6 +28,6 @@ export function secretWhenCredentialed(
   return pulumi.output(connection).apply((value) => {
     const c = value as ConnectionSettings;
     // A nested Output returned from apply is lifted, secretness included.
-    return c.clientSecret !== undefined ? pulumi.secret(c) : pulumi.output(c);
+    return c.clientSecret !== undefined || hasPassword(c.proxy) ? pulumi.secret(c) : pulumi.output(c);
   });
 }

@@ -154,6 +154,40 @@ describe("resolveConnection", () => {
   });
 });
 
+describe("resolveConnection: the proxy setting", () => {
+  it("should take connection.proxy over config over GRAPH_PROVISIONING_PROXY, and leave HTTPS_PROXY to the agent", () => {
+    const env = { GRAPH_PROVISIONING_PROXY: "http://env-proxy:3128", HTTPS_PROXY: "http://corp:8080" };
+    expect(resolveConnection(undefined, undefined, { HTTPS_PROXY: "http://corp:8080" }).proxy).to.equal(
+      undefined,
+    );
+    expect(resolveConnection(undefined, undefined, env).proxy).to.equal("http://env-proxy:3128");
+    const cfg = config({ "graphProvisioning:proxy": "direct" });
+    expect(resolveConnection(undefined, cfg, env).proxy).to.equal("direct");
+    expect(resolveConnection({ proxy: "https://input-proxy:443" }, cfg, env).proxy).to.equal(
+      "https://input-proxy:443",
+    );
+  });
+
+  it('should reject a proxy that is not "direct" or an http(s) address, without echoing it', () => {
+    expect(validateConnectionInput({ proxy: "socks5://u:pw-secret@proxy:1080" })).to.deep.equal([
+      { property: "connection.proxy", reason: 'must be "direct" or an http(s) URL, got protocol "socks5:"' },
+    ]);
+    const [bad] = validateConnectionInput({ proxy: "proxy-pw-secret" });
+    expect(bad.property).to.equal("connection.proxy");
+    expect(bad.reason).not.to.contain("pw-secret");
+    expect(() =>
+      resolveConnection(undefined, config({ "graphProvisioning:proxy": "http://proxy:1/path" }), {}),
+    ).to.throw("config graphProvisioning:proxy must be a proxy's address only");
+  });
+
+  it("should keep a proxy password out of describeConnection and the connection keys", () => {
+    const conn = resolveConnection({ proxy: "http://user:proxy-pass-123@proxy.example:3128" }, undefined, {});
+    expect(describeConnection(conn).proxy).to.equal("http://user:%5BREDACTED%5D@proxy.example:3128");
+    expect(connectionKey(conn)).not.to.contain("proxy-pass-123");
+    expect(credentialKey(conn)).not.to.equal(credentialKey(resolveConnection(undefined, undefined, {})));
+  });
+});
+
 describe("validateConnectionInput", () => {
   it("should list every bad field and unknown key, accept preview unknowns, and not throw", () => {
     const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -169,7 +203,7 @@ describe("validateConnectionInput", () => {
       {
         property: "connection.tenantID",
         reason:
-          "is not a connection field; allowed: tenantId, clientId, clientSecret, authorityHost, graphEndpoint, apiVersion, caFile, requestTimeoutSeconds, replicationTimeoutSeconds",
+          "is not a connection field; allowed: tenantId, clientId, clientSecret, authorityHost, graphEndpoint, apiVersion, caFile, requestTimeoutSeconds, replicationTimeoutSeconds, proxy",
       },
       {
         property: "connection.requestTimeoutSeconds",

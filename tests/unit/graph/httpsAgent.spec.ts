@@ -1,11 +1,18 @@
 import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import type http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { generate } from "selfsigned";
-import { createHttpsAgent, readCaFile, trustedSecureContext } from "../../../provider/graph/httpsAgent";
+import {
+  createHttpsAgent,
+  proxyFor,
+  readCaFile,
+  trustedSecureContext,
+} from "../../../provider/graph/httpsAgent";
+import { PROXY_VARIABLES } from "../../helpers/proxyFreeEnvironment";
 
 /** A self-signed CA certificate for 127.0.0.1 (key + cert PEM). */
 async function selfSigned(): Promise<{ key: string; cert: string }> {
@@ -20,7 +27,7 @@ async function selfSigned(): Promise<{ key: string; cert: string }> {
   return { key: pems.private, cert: pems.cert };
 }
 
-function get(url: string, agent: https.Agent): Promise<string> {
+function get(url: string, agent: http.Agent): Promise<string> {
   return new Promise((resolve, reject) => {
     https
       .get(url, { agent }, (res) => {
@@ -91,5 +98,44 @@ describe("httpsAgent: one TLS context for the token and Graph calls", function (
     const empty = path.join(dir, "empty.pem");
     writeFileSync(empty, "not a certificate");
     expect(() => readCaFile(empty)).to.throw(/connection.caFile: .*holds no PEM certificate/);
+  });
+});
+
+describe("proxyFor: which proxy an https call goes through", () => {
+  afterEach(() => {
+    for (const name of PROXY_VARIABLES) delete process.env[name];
+  });
+
+  it("should connect directly when no proxy is set anywhere", () => {
+    expect(proxyFor("https://graph.microsoft.com/v1.0")).to.equal(undefined);
+  });
+
+  it("should take HTTPS_PROXY, then ALL_PROXY, except for hosts NO_PROXY lists", () => {
+    process.env.ALL_PROXY = "http://all.example:8080";
+    expect(proxyFor("https://graph.microsoft.com/v1.0")).to.equal("http://all.example:8080");
+    process.env.HTTPS_PROXY = "http://proxy.example:3128";
+    expect(proxyFor("https://graph.microsoft.com/v1.0")).to.equal("http://proxy.example:3128");
+    process.env.NO_PROXY = "login.microsoftonline.com,.internal.example";
+    expect(proxyFor("https://login.microsoftonline.com/t")).to.equal(undefined);
+    expect(proxyFor("https://graph.internal.example")).to.equal(undefined);
+    expect(proxyFor("https://graph.microsoft.com")).to.equal("http://proxy.example:3128");
+    process.env.NO_PROXY = "*";
+    expect(proxyFor("https://graph.microsoft.com")).to.equal(undefined);
+  });
+
+  it('should let the proxy setting win over the environment, and "direct" turn it off', () => {
+    process.env.HTTPS_PROXY = "http://proxy.example:3128";
+    process.env.NO_PROXY = "graph.microsoft.com";
+    expect(proxyFor("https://graph.microsoft.com", "http://other.example:8080")).to.equal(
+      "http://other.example:8080",
+    );
+    expect(proxyFor("https://login.microsoftonline.com", "direct")).to.equal(undefined);
+  });
+
+  it("should never proxy plain http (a local emulator)", () => {
+    process.env.HTTPS_PROXY = "http://proxy.example:3128";
+    process.env.HTTP_PROXY = "http://proxy.example:3128";
+    expect(proxyFor("http://127.0.0.1:8080", "http://other.example:8080")).to.equal(undefined);
+    expect(proxyFor("http://127.0.0.1:8080")).to.equal(undefined);
   });
 });
