@@ -13,6 +13,7 @@ import {
 } from "./graph/connection";
 import { tenantOfConnection } from "./graph/credentials";
 import { graphClientFor } from "./graph/graphClient";
+import { notConfiguredError } from "./pulumiSdkSupport";
 import type { ConnectionSettings } from "./resources/connectionArgs";
 import { createGalleryAppProvider } from "./resources/galleryAppProvider";
 import { keepingProviderInState } from "./resources/graphFailures";
@@ -107,8 +108,14 @@ function createKind(kind: ResourceKind, deps: ProviderDeps): pulumi.dynamic.Reso
   }
 }
 
-/** The real provider of `kind`, built once per process with {@link realDeps}. */
+/**
+ * The real provider of `kind`, built once per process with {@link realDeps}.
+ *
+ * @throws Error naming the @pulumi/pulumi version needed when {@link configure} was never called: a
+ *   host too old to pass the stack config; never a silent fall-back to environment credentials.
+ */
 export function provider(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
+  if (storedConfig === undefined) throw notConfiguredError();
   let p = providers.get(kind);
   if (p === undefined) {
     p = createProvider(kind, realDeps());

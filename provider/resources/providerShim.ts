@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { assertSupportedPulumiSdk } from "../pulumiSdkSupport";
 
 /** The resources served by the runtime entry; also the `<type>` of their type tokens. */
 export type ResourceKind =
@@ -16,6 +17,8 @@ const shims = new Map<ResourceKind, pulumi.dynamic.ResourceProvider>();
 export function providerShim(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
   let shim = shims.get(kind);
   if (shim === undefined) {
+    // Declaring a resource on an SDK whose host ignores configure() fails here, at preview.
+    assertSupportedPulumiSdk();
     shim = makeShim(kind);
     shims.set(kind, shim);
   }
