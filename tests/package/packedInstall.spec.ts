@@ -1,10 +1,11 @@
 // The published shape, checked as a user meets it: `npm pack`, install the tarball into a scratch
 // project, then require every entry point and type-check an import of the public API.
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { expect } from "chai";
+import { readmeTestingExample } from "../helpers/readmeSnippet";
 
 const repoRoot = path.resolve(__dirname, "../..");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -28,13 +29,13 @@ describe("the packed package @package", function () {
     }[];
     tarball = path.join(scratch, packed[0].filename);
     fs.writeFileSync(path.join(scratch, "package.json"), JSON.stringify({ name: "scratch", private: true }));
-    const pulumiVersion = (require("@pulumi/pulumi/package.json") as { version: string }).version;
-    // --prefer-offline: after `npm ci` every dependency is in npm's cache already.
-    run(
-      npm,
-      ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball, `@pulumi/pulumi@${pulumiVersion}`],
-      scratch,
+    // The SDK these tests run with (the locked one, or the one .ci/run selects), and the test typings
+    // the README's testing example needs, at the repository's versions.
+    const pinned = ["@pulumi/pulumi", "@types/node", "@types/mocha", "chai", "@types/chai"].map(
+      (name) => `${name}@${(require(`${name}/package.json`) as { version: string }).version}`,
     );
+    // --prefer-offline: after `npm ci` every dependency is in npm's cache already.
+    run(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball, ...pinned], scratch);
   });
 
   after(function () {
@@ -117,6 +118,24 @@ describe("the packed package @package", function () {
       scratch,
     );
   });
+
+  // node10 is `moduleResolution: "node"`, which many `pulumi new` TypeScript projects still use: it
+  // ignores `exports`, so the subpath entries need `typesVersions`.
+  for (const [moduleResolution, module] of [
+    ["node10", "commonjs"],
+    ["node16", "node16"],
+    ["bundler", "esnext"],
+  ]) {
+    it(`should type-check the README's testing example under moduleResolution ${moduleResolution}`, function () {
+      const example = path.join(scratch, `readme-example-${moduleResolution}.ts`);
+      fs.writeFileSync(example, readmeTestingExample());
+      const tsc = path.join(repoRoot, "node_modules/typescript/bin/tsc");
+      const args = ["--strict", "--noEmit", "--skipLibCheck", "--types", "node,mocha"];
+      args.push("--module", module, "--moduleResolution", moduleResolution, example);
+      const result = spawnSync(process.execPath, [tsc, ...args], { cwd: scratch, encoding: "utf8" });
+      expect(result.status, `${result.stdout}${result.stderr}`).to.equal(0);
+    });
+  }
 
   it("should install both command-line tools as bins", function () {
     const bin = path.join(scratch, "node_modules/.bin");

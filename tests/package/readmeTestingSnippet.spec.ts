@@ -5,17 +5,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { expect } from "chai";
+import { readmeTestingExample } from "../helpers/readmeSnippet";
 
 const repoRoot = path.resolve(__dirname, "../..");
-
-function readmeSnippet(): string {
-  const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
-  const section = readme.indexOf("## Testing your own stacks offline");
-  const start = readme.indexOf("```ts\n", section);
-  const end = readme.indexOf("```", start + 6);
-  expect(section, "README section missing").to.be.greaterThan(-1);
-  return readme.slice(start + 6, end);
-}
 
 describe("the README's testing example @package", function () {
   this.timeout(120_000);
@@ -44,7 +36,7 @@ describe("the README's testing example @package", function () {
        export const statusCode = app.statusCode;
       `,
     );
-    fs.writeFileSync(path.join(projectDir, "example.spec.ts"), readmeSnippet());
+    fs.writeFileSync(path.join(projectDir, "example.spec.ts"), readmeTestingExample());
   });
 
   after(function () {
