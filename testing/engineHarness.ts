@@ -296,6 +296,9 @@ export class EngineHarness {
   }
 
   private async handshake(projectDir: string): Promise<void> {
+    // SDKs before the Handshake RPC (e.g. 3.139) have no such message: their engines went straight
+    // to Configure, as the fallback below does.
+    if (typeof provproto.ProviderHandshakeRequest !== "function") return;
     const req = new provproto.ProviderHandshakeRequest();
     req.setEngineAddress("127.0.0.1:0");
     req.setRootDirectory(projectDir);

@@ -42,9 +42,12 @@ import { readProject, readStackConfig, stackConfigPath, type ConfigInput } from 
 import { StateFile, type ResourceState, type StackState } from "./stateFile";
 
 // Internal SDK modules: the runtime state that setMocks resets, and the RPC queue to drain.
-const sdkSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+const sdkSettings = require("@pulumi/pulumi/runtime/settings") as {
+  waitForRPCs(): Promise<void>;
+  setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean): void;
+};
 const sdkState = require("@pulumi/pulumi/runtime/state") as {
-  getStore(): { settings: { monitor: unknown }; logErrorCount: number };
+  getStore(): Record<string, unknown> & { logErrorCount: number };
 };
 const sdkStack = require("@pulumi/pulumi/runtime/stack") as {
   runInPulumiStack(init: () => Promise<unknown>): Promise<unknown>;
@@ -348,7 +351,13 @@ class RunContext {
       },
     };
     await pulumi.runtime.setMocks(mocks, project, stack, this.preview);
-    sdkState.getStore().settings.monitor = new HarnessMonitor(mocks, this);
+    // Replace the mock monitor with the harness's, as setMocks installs its own: SDKs before ~3.150
+    // keep it in a module variable, later ones also in the store, and setMockOptions sets both. It
+    // also resets the feature flags setMocks turned on (supportsSecrets, …): put them back.
+    const store = sdkState.getStore();
+    const features = Object.fromEntries(Object.entries(store).filter(([k]) => k.startsWith("supports")));
+    sdkSettings.setMockOptions(new HarnessMonitor(mocks, this), project, stack, this.preview);
+    Object.assign(store, features);
     pulumi.runtime.setAllConfig(plain, secretKeys);
     // The first failure of any kind: a program error, an error inside an apply, a failed step.
     let failed!: () => void;
