@@ -10,7 +10,8 @@ import { readmeTestingExample } from "../helpers/readmeSnippet";
 const repoRoot = path.resolve(__dirname, "../..");
 
 describe("the README's testing example @package", function () {
-  this.timeout(120_000);
+  // preview + up + destroy through real hosts: ~25 s idle, past 60 s on a loaded 2-core CI machine.
+  this.timeout(300_000);
   // Inside the repository (git-ignored) so that the package and chai resolve as in a user's project.
   const projectDir = path.join(repoRoot, ".pulumi-local", "readme-testing-example");
 
@@ -53,7 +54,7 @@ describe("the README's testing example @package", function () {
         "-r",
         "ts-node/register/transpile-only",
         "--timeout",
-        "60000",
+        "240000",
         "--exit",
         "example.spec.ts",
       ],
