@@ -1,5 +1,6 @@
 /** The shape of bench/results.json and its Markdown rendering (bench/results.md). */
 import type { CallsPerApp, LargePreview } from "./engineRuns";
+import type { SchemaOperationCost } from "./schemaRuns";
 import { median, type FleetRun, type FleetSeries, type FleetTenantCheck } from "./fleetScenarios";
 
 /** Targets of design.md §8 (never loosened to pass). */
@@ -63,10 +64,32 @@ export interface BenchResults {
     throttledShare: number;
   }[];
   preview?: LargePreview;
+  /** Graph calls and wall time per ProvisioningSchema operation and of `schema export`. */
+  schema?: SchemaOperationCost[];
   secretScan?: { textsScanned: number; bytesScanned: number; leaks: number };
   totalSeconds: number;
 }
 
+const count = (requests: string[], request: string) => requests.filter((x) => x === request).length;
+/** design.md §8 for the schema: a change = 1 GET + 1 PUT + ≤ 1 parseExpression per changed expression. */
+const SCHEMA_TARGETS: Record<string, { text: string; ok: (requests: string[]) => boolean }> = {
+  "preview (create)": { text: "0", ok: (q) => q.length === 0 },
+  "up: a mapping changed, one removed, a scope added": {
+    text: "GET + PUT + 1 parseExpression",
+    ok: (q) => q.length === 3 && count(q, "GET schema") === 1 && count(q, "PUT schema") === 1,
+  },
+  "preview, no change": { text: "0", ok: (q) => q.length === 0 },
+  "up, no change": { text: "0", ok: (q) => q.length === 0 },
+  "up: one expression changed": {
+    text: "GET + PUT + 1 parseExpression",
+    ok: (q) => q.length === 3 && count(q, "GET schema") === 1 && count(q, "PUT schema") === 1,
+  },
+  refresh: { text: "1 GET", ok: (q) => q.length === 1 && q[0] === "GET schema" },
+  "graph-provisioning schema export": {
+    text: "3 GETs",
+    ok: (q) => q.length === 3 && q.every((x) => x.startsWith("GET")),
+  },
+};
 const mark = (ok: boolean) => (ok ? "✅" : "❌");
 const fix = (n: number, d = 2) => n.toFixed(d);
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -149,6 +172,15 @@ export function renderResults(r: BenchResults): string {
       `${f.providers.tokenRequests}, ${f.axios.tokenRequests}`,
       "1 per run",
       f.providers.tokenRequests <= TARGETS.tokensPerRun,
+    );
+  }
+  for (const op of r.schema ?? []) {
+    const target = SCHEMA_TARGETS[op.operation];
+    row(
+      `ProvisioningSchema: ${op.operation}`,
+      `${op.calls} Graph calls${op.requests.length ? ` (${op.requests.join(", ")})` : ""}, ${sec(op.ms)}`,
+      target?.text ?? "",
+      target ? target.ok(op.requests) : undefined,
     );
   }
   if (r.preview) {

@@ -4,7 +4,7 @@
  *
  * Environment:
  * - BENCH_QUICK=1: small N everywhere (a quick iteration loop, ~1 min).
- * - BENCH_SECTIONS=calls,fleet,preview,throttled,budget: run only these sections (default all).
+ * - BENCH_SECTIONS=calls,fleet,preview,throttled,budget,schema: run only these sections (default all).
  * - BENCH_CONCURRENCY: fleet concurrency (default 16, like a generous `pulumi up --parallel`).
  * - BENCH_REPEATS: runs of each fleet and throttled measurement (default 5; the median is reported).
  * - BENCH_OUT: directory for results.* (default bench/).
@@ -25,10 +25,13 @@ import {
   type FleetTenantCheck,
 } from "./fleetScenarios";
 import { renderResults, type BenchResults } from "./resultsReport";
+import { schemaCosts } from "./schemaRuns";
 
 const QUICK = process.env.BENCH_QUICK === "1";
 const SECTIONS = new Set(
-  (process.env.BENCH_SECTIONS ?? "calls,fleet,preview,throttled,budget").split(",").map((s) => s.trim()),
+  (process.env.BENCH_SECTIONS ?? "calls,fleet,preview,throttled,budget,schema")
+    .split(",")
+    .map((s) => s.trim()),
 );
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 // Sub-second runs on a shared 2-core machine are noisy: every fleet figure is the median of several
@@ -91,6 +94,12 @@ async function main(): Promise<void> {
         texts.push(...c.texts);
         results.calls.push({ ...c, texts: [] });
       }
+    }
+    if (SECTIONS.has("schema")) {
+      log("ProvisioningSchema operations and schema export");
+      const c = await schemaCosts(emulator);
+      texts.push(...c.texts);
+      results.schema = c.operations;
     }
     if (SECTIONS.has("preview")) {
       log(`preview of ${SCALE.previewApps * 4} resources through the engine harness`);

@@ -1,5 +1,5 @@
 /**
- * The three examples (examples/scim-app, examples/fleet, examples/per-tenant), each run with its COMMITTED
+ * The examples (examples/scim-app, examples/mappings-from-portal, examples/fleet, examples/per-tenant), each run with its COMMITTED
  * stack file(s) through the REAL dynamic-provider host (LocalStack) against an in-process Graph emulator
  * started the way each README says (the fixed default tenant, plus the `--tenant` flags of
  * examples/per-tenant/README.md). Only graphEndpoint, authorityHost and caFile are overridden, to point at
@@ -10,6 +10,7 @@
  * Needs the built package (dist/): the programs import "pulumi-graph-provisioning" by name.
  */
 import { expect } from "chai";
+import { spawn } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -31,6 +32,8 @@ import {
   type StepOp,
 } from "../../testing/programRunner";
 import { readStackConfig, type ConfigInput } from "../../testing/stackConfig";
+import type { SynchronizationSchema } from "../../provider/graph/types";
+import { EmulatorTestClient } from "../helpers/emulator";
 import { liveHostPids, type StackConfigMap } from "../../testing/engineHarness";
 
 const EXAMPLES = path.resolve(__dirname, "..", "..", "examples");
@@ -194,22 +197,23 @@ describe("the examples with their committed stack files, through the engine harn
       expect(config[`${PROJECT}:scimBaseAddress`].value).to.match(/^https:\/\//);
     });
 
-    it("should plan four creates in a preview, with no write to Graph", async () => {
+    it("should plan five creates in a preview (the schema too), with no write to Graph", async () => {
       const { r, log } = await run(EXAMPLE, "local", "preview");
       expect(typeCounts(r.steps)).to.deep.equal({
         GalleryApp: 1,
         ProvisioningJob: 1,
         ProvisioningSecrets: 1,
+        ProvisioningSchema: 1,
         JobStart: 1,
       });
-      expect(customOps(r)).to.deep.equal(["create", "create", "create", "create"]);
+      expect(customOps(r)).to.deep.equal(["create", "create", "create", "create", "create"]);
       expect(writes(log)).to.deep.equal([]);
       expect(activeApps()).to.deep.equal([]);
     });
 
-    it("should create the app from the non-gallery template, a scim job, both secrets, and start the job", async () => {
+    it("should create the app from the non-gallery template, a scim job, both secrets, its schema, and start the job", async () => {
       const { r } = await run(EXAMPLE, "local", "up");
-      expect(customOps(r)).to.deep.equal(["create", "create", "create", "create"]);
+      expect(customOps(r)).to.deep.equal(["create", "create", "create", "create", "create"]);
       const apps = activeApps();
       expect(apps.map((a) => [a.displayName, a.applicationTemplateId])).to.deep.equal([
         ["HR Portal (SCIM)", NON_GALLERY_TEMPLATE_ID],
@@ -229,6 +233,25 @@ describe("the examples with their committed stack files, through the engine harn
         ["BaseAddress", sha256(config[`${PROJECT}:scimBaseAddress`].value)],
         ["SecretToken", sha256(config[`${PROJECT}:scimToken`].value)],
       ]);
+      // The declared mapping, removal and department scope, saved before the job started.
+      const raw = new EmulatorTestClient(emulator);
+      const schema = (
+        await raw.call<SynchronizationSchema>(
+          "GET",
+          `/servicePrincipals/${job.servicePrincipalId}/synchronization/jobs/${encodeURIComponent(job.id)}/schema`,
+        )
+      ).body;
+      const user = schema.synchronizationRules
+        .flatMap((x) => x.objectMappings ?? [])
+        .find((m) => m.sourceObjectName === "User")!;
+      const byTarget = new Map(user.attributeMappings!.map((m) => [m.targetAttributeName, m]));
+      expect(byTarget.get("title")?.source?.expression).to.equal('Join(" - ", [jobTitle], [department])');
+      expect(byTarget.has('phoneNumbers[type eq "mobile"].value')).to.equal(false);
+      expect(byTarget.get("userName")?.source?.expression).to.equal("[userPrincipalName]");
+      expect(user.scope?.groups?.map((g) => g.clauses)).to.deep.equal([
+        [{ operatorName: "EQUALS", sourceOperandName: "department", targetOperand: { values: ["Sales"] } }],
+      ]);
+      expect(r.outputs.schemaRuleId).to.equal(schema.synchronizationRules[0].id);
     });
 
     it("should plan nothing and call nothing in a second preview", async () => {
@@ -243,6 +266,193 @@ describe("the examples with their committed stack files, through the engine harn
       expect(r.counts.delete).to.equal(r.steps.length);
       expect((await stack(EXAMPLE, "local").state()).resources).to.deep.equal([]);
       expectEmpty();
+    });
+  });
+
+  describe("mappings-from-portal: schema export of a job customised outside the stack (Pulumi.local.yaml)", () => {
+    const EXAMPLE = "mappings-from-portal";
+    const PROJECT = "graph-provisioning-mappings-from-portal";
+    const CLI = path.resolve(__dirname, "..", "..", "dist", "cli", "main.js");
+    const SCIM_USER = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    const OFFICE = "urn:ietf:params:scim:schemas:extension:contoso:2.0:User:officeLocation";
+    let raw: EmulatorTestClient;
+    let ids: { servicePrincipalId: string; jobId: string };
+    let appObjectId: string | undefined;
+    let versionAfterEdit: string;
+    /** The program `schema export` printed, written inside the repository (it imports the package by name). */
+    let exportedProgram: string;
+    const schemaPath = () =>
+      `/servicePrincipals/${ids.servicePrincipalId}/synchronization/jobs/${encodeURIComponent(ids.jobId)}/schema`;
+    const puts = (log: RequestLogEntry[]) =>
+      log.filter((e) => e.kind === "graph" && e.method === "PUT" && e.path.endsWith("/schema"));
+    const exportCli = (args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, [CLI, ...args], {
+          env: {
+            PATH: process.env.PATH,
+            AZURE_TENANT_ID: emulator.tenantId,
+            AZURE_CLIENT_ID: emulator.clientId,
+            AZURE_CLIENT_SECRET: emulator.clientSecret,
+            AZURE_AUTHORITY_HOST: emulator.authorityHost,
+            GRAPH_PROVISIONING_ENDPOINT: emulator.graphEndpoint,
+            GRAPH_PROVISIONING_CA_FILE: emulator.caFile,
+          },
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d) => (stdout += d));
+        child.stderr.on("data", (d) => (stderr += d));
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code, stdout, stderr }));
+      });
+
+    before(async () => {
+      raw = new EmulatorTestClient(emulator);
+      // The SCIM app and job of examples/scim-app, made outside any stack.
+      const made = await raw.call<{ application: { id: string }; servicePrincipal: { id: string } }>(
+        "POST",
+        `/applicationTemplates/${NON_GALLERY_TEMPLATE_ID}/instantiate`,
+        { displayName: "HR Portal (customised in the portal)" },
+      );
+      const sp = made.body.servicePrincipal.id;
+      appObjectId = made.body.application.id;
+      const job = await raw.call<{ id: string }>("POST", `/servicePrincipals/${sp}/synchronization/jobs`, {
+        templateId: "scim",
+      });
+      ids = { servicePrincipalId: sp, jobId: job.body.id };
+    });
+    after(async () => {
+      if (exportedProgram) fs.rmSync(path.dirname(exportedProgram), { recursive: true, force: true });
+      // The next examples expect a tenant with nothing active: delete the job, then the app (and its SP).
+      if (ids) {
+        const jobPath = `/servicePrincipals/${ids.servicePrincipalId}/synchronization/jobs/${encodeURIComponent(ids.jobId)}`;
+        expect((await raw.call("DELETE", jobPath)).status).to.equal(204);
+      }
+      if (appObjectId)
+        expect((await raw.call("DELETE", `/applications/${appObjectId}`)).status).to.equal(204);
+    });
+
+    it("should export every difference of a schema edited with a raw GET → edit → PUT (as the portal saves)", async () => {
+      const got = await raw.call<SynchronizationSchema>("GET", schemaPath());
+      expect(got.status).to.equal(200);
+      const schema = got.body;
+      const user = schema.synchronizationRules
+        .flatMap((r) => r.objectMappings ?? [])
+        .find((m) => m.sourceObjectName === "User")!;
+      user.scope = {
+        ...(user.scope ?? {}),
+        groups: [
+          {
+            name: "Sales only",
+            clauses: [
+              {
+                sourceOperandName: "department",
+                operatorName: "EQUALS",
+                targetOperand: { values: ["Sales"] },
+              },
+            ],
+          },
+        ],
+      };
+      const mappings = user.attributeMappings!;
+      const title = mappings.find((m) => m.targetAttributeName === "title")!;
+      title.source = { expression: 'Join(" - ", [jobTitle], [department])', name: "Join", type: "Function" };
+      mappings.push({
+        targetAttributeName: OFFICE,
+        source: { name: "physicalDeliveryOfficeName", type: "Attribute" },
+      });
+      user.attributeMappings = mappings.filter(
+        (m) => m.targetAttributeName !== 'phoneNumbers[type eq "mobile"].value',
+      );
+      const target = schema.directories!.find((d) => d.name === "customappsso")!;
+      target.objects!.find((o) => o.name === SCIM_USER)!.attributes!.push({ name: OFFICE, type: "String" });
+      const put = await raw.call("PUT", schemaPath(), schema);
+      expect(put.status, put.text).to.equal(204);
+      versionAfterEdit = (await raw.call<SynchronizationSchema>("GET", schemaPath())).body.version!;
+
+      const json = await exportCli(["schema", "export", ids.servicePrincipalId, ids.jobId, "--json"]);
+      expect(json.stderr).to.equal("");
+      expect(json.code).to.equal(0);
+      expect(JSON.parse(json.stdout)).to.deep.equal({
+        ...ids,
+        objectMappings: [
+          {
+            sourceObjectName: "User",
+            scope: [[{ attribute: "department", operator: "EQUALS", values: ["Sales"] }]],
+            attributeMappings: {
+              title: 'Join(" - ", [jobTitle], [department])',
+              [OFFICE]: "[physicalDeliveryOfficeName]",
+              'phoneNumbers[type eq "mobile"].value': null,
+            },
+          },
+        ],
+        targetAttributes: [{ object: SCIM_USER, name: OFFICE, type: "String" }],
+      });
+
+      const ts = await exportCli(["schema", "export", ids.servicePrincipalId, ids.jobId]);
+      expect(ts.code).to.equal(0);
+      expect(ts.stdout).to.contain('new ProvisioningSchema("schema", {');
+      // Inside the repository (the program imports the package by name), in a git-ignored directory.
+      const local = path.join(EXAMPLES, EXAMPLE, ".pulumi-local");
+      fs.mkdirSync(local, { recursive: true });
+      exportedProgram = path.join(fs.mkdtempSync(path.join(local, "export-")), "index.ts");
+      fs.writeFileSync(exportedProgram, ts.stdout);
+    });
+
+    it("should preview the printed program with no write, and up it with no PUT and the schema unchanged", async () => {
+      const program = new LocalStack({
+        stack: "local",
+        projectDir: path.join(EXAMPLES, EXAMPLE),
+        program: exportedProgram,
+        stateFile: path.join(dir, "mappings-from-portal.exported.json"),
+        passphrase: PASSPHRASE,
+        config: {
+          "graphProvisioning:graphEndpoint": emulator.graphEndpoint,
+          "graphProvisioning:authorityHost": emulator.authorityHost,
+          "graphProvisioning:caFile": emulator.caFile,
+        },
+      });
+      const expected = [
+        ["preview", "create"],
+        ["up", "create"],
+        ["preview", "same"],
+      ] as const;
+      for (const [op, stepOp] of expected) {
+        emulator.clearRequestLog();
+        const r = await program[op]();
+        output += `${formatRunResult(r)}\n${JSON.stringify(r)}\n`;
+        expect(r.errors, formatRunResult(r)).to.deep.equal([]);
+        expect(customOps(r), op).to.deep.equal([stepOp]);
+        const log = emulator.requestLog();
+        expect(puts(log), op).to.deep.equal([]);
+        if (op === "preview") expect(writes(log), op).to.deep.equal([]);
+        if (stepOp === "same") expect(log, "a preview with no change calls nothing").to.deep.equal([]);
+      }
+      expect((await raw.call<SynchronizationSchema>("GET", schemaPath())).body.version).to.equal(
+        versionAfterEdit,
+      );
+    });
+
+    it("should do the same with the committed index.ts (the printed program, ids from stack config)", async () => {
+      const config = await readConfig(EXAMPLE, "local", PROJECT);
+      expectEmulatorStackFile(config, stackFile(EXAMPLE, "local"), ["graphProvisioning:clientSecret"]);
+      const extra = {
+        [`${PROJECT}:servicePrincipalId`]: ids.servicePrincipalId,
+        [`${PROJECT}:jobId`]: ids.jobId,
+      };
+      const preview = await run(EXAMPLE, "local", "preview", extra);
+      expect(customOps(preview.r)).to.deep.equal(["create"]);
+      expect(writes(preview.log)).to.deep.equal([]);
+      const up = await run(EXAMPLE, "local", "up", extra);
+      expect(customOps(up.r)).to.deep.equal(["create"]);
+      expect(puts(up.log)).to.deep.equal([]);
+      expect(up.r.outputs.lastChange).to.equal(null);
+      const again = await run(EXAMPLE, "local", "preview", extra);
+      expect(customOps(again.r)).to.deep.equal(["same"]);
+      expect(again.log).to.deep.equal([]);
+      expect((await raw.call<SynchronizationSchema>("GET", schemaPath())).body.version).to.equal(
+        versionAfterEdit,
+      );
     });
   });
 

@@ -18,6 +18,7 @@ import {
 } from "../../provider/monitoring/jobStatus";
 import type { ProvisioningJobStatus } from "../../provider/monitoring/jobStatusSummary";
 import { listProvisioningEvents } from "../../provider/monitoring/provisioningEvents";
+import type { ProvisionOnDemandResult } from "../../provider/actions/provisionOnDemand";
 import { emulatorConnection } from "../helpers/emulator";
 
 const CLI = path.resolve(__dirname, "../../dist/cli/main.js");
@@ -96,6 +97,84 @@ describe("graph-provisioning CLI against the emulator @emulator", function () {
 
   after(async () => {
     await emulator?.stop();
+  });
+
+  describe("provision and schema", () => {
+    const NON_GALLERY = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621";
+    let ids: { spId: string; jobId: string };
+
+    before(async () => {
+      unique++;
+      const created = await api.instantiateApplicationTemplate(NON_GALLERY, `cli-test-scim-${unique}`);
+      ids = {
+        spId: created.servicePrincipal.id,
+        jobId: (await api.createSynchronizationJob(created.servicePrincipal.id, "scim")).id,
+      };
+      await api.putSynchronizationSecrets(ids.spId, [
+        { key: "BaseAddress", value: "https://scim.cli-test.example/scim/v2" },
+        { key: "SecretToken", value: "cli-test-scim-token" },
+      ]);
+      // A department scope, as a portal edit would save it.
+      const schema = await api.getSynchronizationSchema(ids.spId, { jobId: ids.jobId });
+      const user = schema.synchronizationRules
+        .flatMap((r) => r.objectMappings ?? [])
+        .find((m) => m.sourceObjectName === "User")!;
+      user.scope = {
+        ...(user.scope ?? {}),
+        groups: [
+          {
+            name: "Sales",
+            clauses: [
+              {
+                sourceOperandName: "department",
+                operatorName: "EQUALS",
+                targetOperand: { values: ["Sales"] },
+              },
+            ],
+          },
+        ],
+      };
+      await api.putSynchronizationSchema(ids.spId, ids.jobId, schema);
+    });
+
+    it("should show the job's rules and object mappings with the scope saved outside the stack", async () => {
+      const shown = await cli(["schema", "show", ids.spId, ids.jobId]);
+      expect(shown.code, shown.stderr).to.equal(0);
+      const userRow = shown.stdout.split("\n").find((l) => /User → /.test(l));
+      expect(userRow).to.match(
+        /USERGROUP_OUTBOUND_USERGROUP.*Azure Active Directory → customappsso.*yes\s+department EQUALS Sales\s+\d+$/,
+      );
+      const json = await cli(["schema", "show", ids.spId, ids.jobId, "--json"]);
+      expect(JSON.parse(json.stdout)).to.deep.equal(
+        await api.getSynchronizationSchema(ids.spId, { jobId: ids.jobId }),
+      );
+    });
+
+    it("should export the scope as the only difference from the template", async () => {
+      const exported = await cli(["schema", "export", ids.spId, ids.jobId, "--json"]);
+      expect(exported.code, exported.stderr).to.equal(0);
+      expect(JSON.parse(exported.stdout).objectMappings).to.deep.equal([
+        {
+          sourceObjectName: "User",
+          scope: [[{ attribute: "department", operator: "EQUALS", values: ["Sales"] }]],
+        },
+      ]);
+    });
+
+    it("should provision a user through the rule read from the job's schema and print Graph's answer", async () => {
+      const user = "0d3c5e1a-7b2f-4c8e-9a61-2f5b8c7d4e90";
+      const provisioned = await cli(["provision", ids.spId, ids.jobId, "--user", user, "--json"]);
+      expect(provisioned.code, provisioned.stderr).to.equal(0);
+      const result = JSON.parse(provisioned.stdout) as ProvisionOnDemandResult;
+      const rules = (await api.getSynchronizationSchema(ids.spId, { jobId: ids.jobId })).synchronizationRules;
+      expect(rules).to.have.length(1);
+      expect(result.ruleId).to.equal(rules[0].id);
+      expect(result.subjects.map((s) => [s.objectId, s.objectTypeName])).to.deep.equal([[user, "User"]]);
+      expect(["Success", "Skipped"]).to.include(result.subjects[0].result);
+      const human = await cli(["provision", ids.spId, ids.jobId, "--user", user]);
+      expect(human.code, human.stderr).to.equal(0);
+      expect(human.stdout).to.match(new RegExp(`^Rule ${rules[0].id}\\nUser ${user}: (Success|Skipped)`));
+    });
   });
 
   describe("templates", () => {
