@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import type http from "node:http";
 import https from "node:https";
 import tls from "node:tls";
+import { registerSecret } from "./redaction";
 
 // proxy-from-env ships no typings; this is its one function.
 const { getProxyForUrl } = require("proxy-from-env") as { getProxyForUrl(url: string): string };
@@ -24,8 +25,20 @@ export const DIRECT_PROXY = "direct";
  */
 export function proxyFor(url: string, proxy?: string): string | undefined {
   if (!url.startsWith("https:")) return undefined;
-  if (proxy !== undefined) return proxy === DIRECT_PROXY ? undefined : proxy;
-  return getProxyForUrl(url) || undefined;
+  const chosen =
+    proxy !== undefined ? (proxy === DIRECT_PROXY ? undefined : proxy) : getProxyForUrl(url) || undefined;
+  registerProxyPassword(chosen);
+  return chosen;
+}
+
+// A proxy URL from HTTPS_PROXY may carry a password just as the `proxy` setting may; a failed CONNECT
+// can echo the URL, so its password is redacted whichever source it came from.
+function registerProxyPassword(proxyUrl: string | undefined): void {
+  if (!proxyUrl || !URL.canParse(proxyUrl)) return;
+  const { password } = new URL(proxyUrl);
+  if (!password) return;
+  registerSecret(password);
+  registerSecret(decodeURIComponent(password));
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   readCaFile,
   trustedSecureContext,
 } from "../../../provider/graph/httpsAgent";
+import { redact } from "../../../provider/graph/redaction";
 import { PROXY_VARIABLES } from "../../helpers/proxyFreeEnvironment";
 
 /** A self-signed CA certificate for 127.0.0.1 (key + cert PEM). */
@@ -130,6 +131,15 @@ describe("proxyFor: which proxy an https call goes through", () => {
       "http://other.example:8080",
     );
     expect(proxyFor("https://login.microsoftonline.com", "direct")).to.equal(undefined);
+  });
+
+  it("should redact the password of a proxy taken from HTTPS_PROXY, as of one from the setting", () => {
+    const password = "env-proxy-pw-" + Date.now().toString(36);
+    process.env.HTTPS_PROXY = `http://corp:${password}@proxy.example:3128`;
+    const text = `connect ECONNREFUSED via ${proxyFor("https://graph.microsoft.com")}`;
+    // Booleans, so a failure cannot print the password.
+    expect(text.includes(password)).to.equal(true);
+    expect(redact(text).includes(password)).to.equal(false);
   });
 
   it("should never proxy plain http (a local emulator)", () => {
