@@ -29,7 +29,8 @@ function countCalls(log: RequestLogEntry[]): CallCount {
   return { total: graph.length, writes, reads: graph.length - writes, tokens: tokenRequests(log).length };
 }
 
-function newStack(
+/** A LocalStack of the bench project on `emulator`, its state and stack file under `dir`. */
+export function newStack(
   emulator: BenchEmulator,
   dir: string,
   name: string,

@@ -10,10 +10,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { RequestLogEntry } from "../emulator/server";
-import type { LocalStack as LocalStackType, RunResult } from "../testing/programRunner";
-import { type BenchEmulator, emulatorConfig, graphRequests, REPO_ROOT } from "./benchEmulator";
+import type { RunResult } from "../testing/programRunner";
+import { type BenchEmulator, graphRequests, REPO_ROOT } from "./benchEmulator";
+import { newStack } from "./engineRuns";
 
-const testing = require("pulumi-graph-provisioning/testing") as { LocalStack: typeof LocalStackType };
 const pkg = require("pulumi-graph-provisioning") as typeof import("../provider");
 
 const NON_GALLERY_TEMPLATE_ID = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621";
@@ -43,21 +43,6 @@ function describeRequest(e: RequestLogEntry): string {
           ? "job"
           : last;
   return `${e.method} ${name}`;
-}
-
-function stackOf(emulator: BenchEmulator, dir: string, name: string, program: () => unknown): LocalStackType {
-  const config: Record<string, string | { secure: string }> = { ...emulatorConfig(emulator.info) };
-  config["graphProvisioning:clientSecret"] = { secure: emulator.info.clientSecret };
-  return new testing.LocalStack({
-    stack: name,
-    projectDir: REPO_ROOT,
-    projectName: "bench",
-    stackConfigFile: path.join(dir, `Pulumi.${name}.yaml`),
-    stateFile: path.join(dir, `${name}.json`),
-    passphrase: "bench-passphrase",
-    config,
-    program,
-  });
 }
 
 function runCli(emulator: BenchEmulator, args: string[]): Promise<string> {
@@ -96,7 +81,7 @@ export async function schemaCosts(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-schema-"));
   const texts: string[] = [];
   try {
-    const base = stackOf(emulator, dir, "schema-job", () => {
+    const base = newStack(emulator, dir, "schema-job", () => {
       const app = new pkg.GalleryApp("app", {
         displayName: "Bench schema",
         templateId: NON_GALLERY_TEMPLATE_ID,
@@ -113,7 +98,7 @@ export async function schemaCosts(
     const jobId = made.outputs.jobId as string;
 
     let title = 'Join(" - ", [jobTitle], [department])';
-    const schemaStack = stackOf(emulator, dir, "schema", () => {
+    const schemaStack = newStack(emulator, dir, "schema", () => {
       new pkg.ProvisioningSchema("mappings", {
         servicePrincipalId,
         jobId,
